@@ -1,0 +1,38 @@
+/**
+ * Types of discovery results. Kept free of `node:` imports so the client entry
+ * can accept a {@link DiscoveredServer} without pulling in discovery itself.
+ *
+ * @module
+ */
+
+/** Where a registry entry was found. */
+export type ServerOrigin = "local" | "windows-host";
+
+/** What is known about a registry entry's process. */
+export type PidState = "alive" | "dead" | "unknown";
+
+/** A marimo server found in a registry directory. */
+export interface DiscoveredServer {
+  /** `"<host>:<port>"`, as marimo wrote it. */
+  serverId: string;
+  /** The base URL that answered `/health` (including the `base_url` prefix), or null when nothing answered. */
+  url: string | null;
+  /** `local`, or `windows-host` for entries of the Windows host read from WSL. */
+  origin: ServerOrigin;
+  /** marimo version of the server. */
+  version: string;
+  /** When the server started (ISO-8601, as written by marimo). */
+  startedAt: string;
+  /** The server's process id. */
+  pid: number;
+  /** The host as written in the registry (may be a bind-all address). */
+  host: string;
+  /** The port as written in the registry. */
+  port: number;
+  /** The `--base-url` prefix, `""` when none. */
+  baseUrl: string;
+  /** Whether the pid is alive. */
+  pidState: PidState;
+  /** Absolute path of the registry file. */
+  registryFile: string;
+}

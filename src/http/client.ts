@@ -1,0 +1,135 @@
+/**
+ * The HTTP seam: the only place ky is used. One ky instance per client carries the
+ * base URL, the `Authorization` header and the injected `fetch`.
+ *
+ * @module
+ */
+import ky, { type KyInstance } from "ky";
+import type { z } from "zod";
+import type { RequestTarget } from "../errors.js";
+import { parseJsonText, parseWire } from "../schemas/parse.js";
+import { joinUrl } from "./base-url.js";
+import { errorFromFailure, errorFromResponse } from "./errors.js";
+
+/** Options of {@link createHttp}. */
+export interface HttpOptions {
+  /** Normalised base URL (see `normalizeBaseUrl`). */
+  baseUrl: URL;
+  /** Bearer token; kept inside the ky instance, never in messages. */
+  token?: string | undefined;
+  /** A fetch implementation (default: the global one). */
+  fetch?: typeof fetch | undefined;
+  /** Time to wait for response headers, in ms. */
+  timeoutMs: number;
+  /** Extra headers for every request. */
+  headers?: Record<string, string> | undefined;
+}
+
+/** Per-request options. */
+export interface HttpRequestOptions {
+  /** JSON body (POST). */
+  json?: unknown;
+  /** Extra headers, e.g. `Marimo-Session-Id`. */
+  headers?: Record<string, string>;
+  /** Query parameters. */
+  searchParams?: Record<string, string>;
+  /** The caller's signal. */
+  signal?: AbortSignal | undefined;
+  /** Override the headers timeout; `false` disables it. */
+  timeoutMs?: number | false;
+  /** Session id to name in a `SessionNotFoundError`. */
+  sessionId?: string;
+  /** `Accept` header (default `application/json`, which also keeps marimo from asking for Basic auth). */
+  accept?: string;
+}
+
+/** A thin, typed wrapper over one ky instance. */
+export interface Http {
+  /** The normalised base URL. */
+  readonly baseUrl: URL;
+  /** The default headers timeout. */
+  readonly timeoutMs: number;
+  /** Send a request; resolves with the (2xx) response, rejects with a typed error. */
+  request(method: "GET" | "POST", path: string, options?: HttpRequestOptions): Promise<Response>;
+  /** GET or POST and validate a JSON answer with `schema`. */
+  json<S extends z.ZodType>(
+    method: "GET" | "POST",
+    path: string,
+    schema: S,
+    options?: HttpRequestOptions,
+  ): Promise<z.output<S>>;
+  /** GET a text answer. */
+  text(path: string, options?: HttpRequestOptions): Promise<string>;
+  /** Describe a request for messages (method and token-free URL). */
+  target(method: string, path: string): RequestTarget;
+}
+
+/** Create the HTTP seam for one client. */
+export function createHttp(options: HttpOptions): Http {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined && options.token !== "") headers["Authorization"] = `Bearer ${options.token}`;
+  const instance: KyInstance = ky.create({
+    headers,
+    retry: 0,
+    throwHttpErrors: false,
+    redirect: "follow",
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+
+  const target = (method: string, path: string): RequestTarget => ({
+    method,
+    url: joinUrl(options.baseUrl, path),
+  });
+
+  const request = async (
+    method: "GET" | "POST",
+    path: string,
+    req: HttpRequestOptions = {},
+  ): Promise<Response> => {
+    const where = target(method, path);
+    const timeoutMs = req.timeoutMs ?? options.timeoutMs;
+    let response: Response;
+    try {
+      response = await instance(where.url, {
+        method,
+        timeout: timeoutMs,
+        headers: { Accept: req.accept ?? "application/json", ...req.headers },
+        ...(req.json === undefined ? {} : { json: req.json }),
+        ...(req.searchParams === undefined ? {} : { searchParams: req.searchParams }),
+        ...(req.signal === undefined ? {} : { signal: req.signal }),
+      });
+    } catch (error) {
+      throw errorFromFailure(error, where, timeoutMs === false ? 0 : timeoutMs, req.signal);
+    }
+    if (!response.ok) throw await errorFromResponse(response, where, req.sessionId);
+    return response;
+  };
+
+  const text = async (path: string, req: HttpRequestOptions = {}): Promise<string> => {
+    const response = await request("GET", path, { accept: "text/plain, */*", ...req });
+    try {
+      return await response.text();
+    } catch (error) {
+      throw errorFromFailure(error, target("GET", path), 0, req.signal);
+    }
+  };
+
+  return {
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    target,
+    request,
+    text,
+    async json(method, path, schema, req = {}) {
+      const raw = await (async () => {
+        const response = await request(method, path, req);
+        try {
+          return await response.text();
+        } catch (error) {
+          throw errorFromFailure(error, target(method, path), 0, req.signal);
+        }
+      })();
+      return parseWire(schema, parseJsonText(raw, `${method} ${path}`), `${method} ${path}`);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Wire schemas of marimo's session listing and server status endpoints.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/**
+ * One value of `GET {base}/api/sessions` (keyed by session id).
+ * marimo ≥ 0.25 adds `session_id`: a stable id that survives browser reloads.
+ */
+export const SessionEntrySchema = z.looseObject({
+  session_id: z.string().optional(),
+  filename: z.string().nullable(),
+  path: z.string().nullable(),
+});
+/** One value of `GET /api/sessions`. */
+export type SessionEntry = z.infer<typeof SessionEntrySchema>;
+
+/** `GET {base}/api/sessions`: session id → entry, in creation order. */
+export const SessionsResponseSchema = z.record(z.string(), SessionEntrySchema);
+/** The body of `GET /api/sessions`. */
+export type SessionsResponse = z.infer<typeof SessionsResponseSchema>;
+
+/** `GET {base}/health`. */
+export const HealthResponseSchema = z.looseObject({ status: z.string() });
+/** The body of `GET /health`. */
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
+
+/** `GET {base}/api/status` (edit scope). `requirements` became an object in later releases. */
+export const ServerStatusResponseSchema = z.looseObject({
+  status: z.string(),
+  filenames: z.array(z.string()),
+  mode: z.string(),
+  sessions: z.number().int(),
+  version: z.string(),
+  python_version: z.string().optional(),
+  requirements: z.unknown().optional(),
+  node_version: z.string().nullable().optional(),
+  lsp_running: z.boolean().optional(),
+});
+/** The body of `GET /api/status`. */
+export type ServerStatusResponse = z.infer<typeof ServerStatusResponseSchema>;
+
+/** `GET {base}/api/kernel/status` (marimo ≥ 0.23.9). */
+export const KernelStatusResponseSchema = z.looseObject({
+  state: z.enum(["running", "idle", "stopped"]),
+});
+/** The body of `GET /api/kernel/status`. */
+export type KernelStatusResponse = z.infer<typeof KernelStatusResponseSchema>;
+
+/** An error body: marimo uses `detail` for most errors and `error` for a few (skew protection, takeover). */
+export const ErrorBodySchema = z.looseObject({
+  detail: z.unknown().optional(),
+  error: z.unknown().optional(),
+});

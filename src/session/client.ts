@@ -1,0 +1,204 @@
+/**
+ * {@link connect} and {@link MarimoClient}: one marimo server, its sessions.
+ *
+ * @module
+ */
+import type { DiscoveredServer } from "../discovery/types.js";
+import { ConnectionError } from "../errors.js";
+import { createHttp, type Http } from "../http/client.js";
+import { normalizeBaseUrl } from "../http/base-url.js";
+import { HealthResponseSchema, ServerStatusResponseSchema, SessionsResponseSchema } from "../schemas/sessions.js";
+import { NotebookSession, type SessionContext, type SignalOptions } from "./notebook.js";
+import { openSession, type OpenSessionOptions, type OwnedSession } from "./open.js";
+import { selectSession } from "./select.js";
+import type { SessionInfo, SessionSelector } from "./types.js";
+
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /**
+   * The server's token (for servers started without `--no-token`), sent as
+   * `Authorization: Bearer`. Prefer the environment variable over a command-line argument.
+   * @default process.env.MARIMO_TOKEN
+   */
+  token?: string | undefined;
+  /**
+   * Allow a host that is not loopback. Code and tokens then leave this machine.
+   * @default false
+   */
+  allowRemote?: boolean | undefined;
+  /** A fetch implementation (tests, proxies, other runtimes). @default globalThis.fetch */
+  fetch?: typeof fetch | undefined;
+  /**
+   * How long to wait for response headers, in ms. Executions are not limited by it once
+   * marimo answered (see `timeoutMs` of `execute`).
+   * @default 30000
+   */
+  timeoutMs?: number | undefined;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string> | undefined;
+}
+
+/** The default {@link ConnectOptions.timeoutMs}. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+/** What `GET /api/status` reports, in camelCase. */
+export interface ServerStatus {
+  /** Always `healthy`. */
+  status: string;
+  /** `edit` or `run`. */
+  mode: string;
+  /** marimo version. */
+  version: string;
+  /** Number of sessions. */
+  sessions: number;
+  /** The file of each session (`__new__` for unsaved ones). */
+  filenames: string[];
+  /** Python version of the server, when reported. */
+  pythonVersion: string | null;
+}
+
+function envToken(): string | undefined {
+  const value = globalThis.process?.env?.["MARIMO_TOKEN"];
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** A client for one marimo server. Obtain one with {@link connect}. */
+export class MarimoClient {
+  readonly #http: Http;
+  readonly #options: ConnectOptions;
+  #version: Promise<string> | undefined;
+  readonly #context: SessionContext;
+
+  /** @internal Use {@link connect}. */
+  constructor(http: Http, options: ConnectOptions) {
+    this.#http = http;
+    this.#options = options;
+    this.#context = {
+      http,
+      listSessions: (signal) => this.sessions({ signal }),
+      select: selectSession,
+      version: (signal) => this.version({ signal }),
+    };
+  }
+
+  /** The server's base URL (with its `--base-url` prefix), without a trailing slash. */
+  get url(): string {
+    return this.#http.baseUrl.href.replace(/\/$/, "");
+  }
+
+  /**
+   * Check that a marimo server answers `GET /health` with `healthy`.
+   *
+   * @throws {ConnectionError} when nothing answers; {@link ProtocolError} when something else does.
+   */
+  async health(options: SignalOptions = {}): Promise<{ status: string }> {
+    const body = await this.#http.json("GET", "/health", HealthResponseSchema, { signal: options.signal });
+    return { status: body.status };
+  }
+
+  /** The server's marimo version (`GET /api/version`), cached after the first call. */
+  version(options: SignalOptions = {}): Promise<string> {
+    if (this.#version === undefined) {
+      const pending = this.#http.text("/api/version", { signal: options.signal }).then((text) => text.trim());
+      this.#version = pending;
+      // A failed lookup is not cached.
+      pending.catch(() => {
+        if (this.#version === pending) this.#version = undefined;
+      });
+    }
+    return this.#version;
+  }
+
+  /** Server status (`GET /api/status`): mode, version, sessions. */
+  async status(options: SignalOptions = {}): Promise<ServerStatus> {
+    const body = await this.#http.json("GET", "/api/status", ServerStatusResponseSchema, { signal: options.signal });
+    return {
+      status: body.status,
+      mode: body.mode,
+      version: body.version,
+      sessions: body.sessions,
+      filenames: body.filenames,
+      pythonVersion: body.python_version ?? null,
+    };
+  }
+
+  /** The open sessions (`GET /api/sessions`), in creation order. */
+  async sessions(options: SignalOptions = {}): Promise<SessionInfo[]> {
+    const body = await this.#http.json("GET", "/api/sessions", SessionsResponseSchema, { signal: options.signal });
+    return Object.entries(body).map(([sessionId, entry]) => ({
+      sessionId,
+      stableId: entry.session_id ?? null,
+      filename: entry.filename,
+      path: entry.path,
+    }));
+  }
+
+  /**
+   * Select an open session: by `sessionId`, by `file`, or — with no selector — the only one.
+   *
+   * @throws {NoSessionError} when none matches (the message lists the open sessions).
+   * @throws {AmbiguousSessionError} when several match.
+   * @example
+   * ```ts
+   * const nb = await client.session({ file: "analysis.py" });
+   * ```
+   */
+  async session(selector: SessionSelector = {}, options: SignalOptions = {}): Promise<NotebookSession> {
+    const info = selectSession(await this.sessions(options), selector);
+    return new NotebookSession(this.#context, selector, info);
+  }
+
+  /**
+   * Open a notebook without a browser, for bots and CI: marimo starts (or resumes) the
+   * notebook's session, and this client holds it open until `close()`.
+   *
+   * While a person has the notebook open in a browser, this joins as a viewer — the
+   * person's editor is not taken over, and execution works. If nobody has it open, the
+   * existing session is resumed (a browser opened later joins as a viewer and can take over).
+   * After `close()` the session stays alive on the server (orphaned) until marimo's
+   * `--session-ttl`, if any.
+   *
+   * @example
+   * ```ts
+   * const nb = await client.openSession({ file: "analysis.py" });
+   * try { await nb.execute("print(1)") } finally { nb.close() }
+   * ```
+   */
+  openSession(options: OpenSessionOptions): Promise<OwnedSession> {
+    return openSession(this.#context, options, this.#options);
+  }
+}
+
+/**
+ * Connect to a marimo server: a URL (with its `--base-url` prefix, if any) or a server
+ * found by `discoverServers()`. No request is made until the first call.
+ *
+ * @throws {TypeError} for a malformed URL.
+ * @throws {RemoteNotAllowedError} for a non-loopback host without `allowRemote`.
+ * @throws {ConnectionError} for a discovered server whose URL did not answer.
+ * @example
+ * ```ts
+ * const client = connect("http://127.0.0.1:2718");
+ * console.log(await client.sessions());
+ * ```
+ */
+export function connect(server: string | URL | DiscoveredServer, options: ConnectOptions = {}): MarimoClient {
+  let input: string | URL;
+  if (typeof server === "string" || server instanceof URL) input = server;
+  else if (server.url !== null) input = server.url;
+  else {
+    throw new ConnectionError(
+      { method: "GET", url: `http://${server.serverId}/health` },
+      "the registry lists this server but nothing answered at its address",
+    );
+  }
+  const baseUrl = normalizeBaseUrl(input, options.allowRemote === true);
+  const http = createHttp({
+    baseUrl,
+    token: options.token ?? envToken(),
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    headers: options.headers,
+  });
+  return new MarimoClient(http, options);
+}

@@ -1,0 +1,172 @@
+/**
+ * {@link NotebookSession}: one open notebook on a server — execute code in its
+ * kernel, stream the output, read its kernel state.
+ *
+ * @module
+ */
+import { SessionNotFoundError, UnsupportedVersionError } from "../errors.js";
+import { ExecutionStream, type ExecuteOptions, type ExecuteResult } from "../execute/stream.js";
+import type { Http } from "../http/client.js";
+import { FEATURE_SINCE, isAtLeast } from "../codemode/version.js";
+import { KernelStatusResponseSchema } from "../schemas/sessions.js";
+import type { KernelState, SessionInfo, SessionSelector } from "./types.js";
+
+/** What a session needs from its client. */
+export interface SessionContext {
+  /** The client's HTTP seam. */
+  readonly http: Http;
+  /** The current session list. */
+  listSessions(signal?: AbortSignal): Promise<SessionInfo[]>;
+  /** Pick one session from a list (throws the selection errors). */
+  select(sessions: readonly SessionInfo[], selector: SessionSelector): SessionInfo;
+  /** The server's marimo version (cached). */
+  version(signal?: AbortSignal): Promise<string>;
+}
+
+/** Options of calls that only take a signal. */
+export interface SignalOptions {
+  /** Cancels the call; it rejects with `signal.reason`. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Headers that route an execute request to a session. */
+function executeHeaders(info: SessionInfo): Record<string, string> {
+  // The stable id survives browser reloads (marimo ≥ 0.25 accepts it on execute).
+  return info.stableId === null ? { "Marimo-Session-Id": info.sessionId } : { "Marimo-Stable-Session-Id": info.stableId };
+}
+
+/**
+ * An open notebook. Obtain one with `client.session(selector)` or `client.openSession({ file })`.
+ *
+ * A session selected by file (or as the only one) is looked up again when marimo no longer
+ * knows its id — a browser reload re-keys the session — and the call is retried once. Nothing
+ * ran in that case (marimo rejects an unknown id before executing anything).
+ */
+export class NotebookSession {
+  readonly #ctx: SessionContext;
+  readonly #selector: SessionSelector;
+  #info: SessionInfo;
+
+  /** @internal Use `client.session()`. */
+  constructor(ctx: SessionContext, selector: SessionSelector, info: SessionInfo) {
+    this.#ctx = ctx;
+    this.#selector = selector;
+    this.#info = info;
+  }
+
+  /** The session as last resolved. */
+  get info(): SessionInfo {
+    return this.#info;
+  }
+
+  /** The routing id as last resolved (it may change when a browser reloads the notebook). */
+  get sessionId(): string {
+    return this.#info.sessionId;
+  }
+
+  /** The server's base URL. */
+  get url(): string {
+    return this.#ctx.http.baseUrl.href.replace(/\/$/, "");
+  }
+
+  /** @internal The client context, for extensions of the session (code mode, events). */
+  protected get context(): SessionContext {
+    return this.#ctx;
+  }
+
+  /** Look the session up again by its selector. */
+  async refresh(options: SignalOptions = {}): Promise<SessionInfo> {
+    const sessions = await this.#ctx.listSessions(options.signal);
+    // A session chosen by id keeps its identity through its stable id when the server has one.
+    const selector: SessionSelector =
+      this.#selector.sessionId !== undefined && this.#info.stableId !== null ? { sessionId: this.#info.stableId } : this.#selector;
+    this.#info = this.#ctx.select(sessions, selector);
+    return this.#info;
+  }
+
+  /** Run `send` for the current session; on an unknown id, re-resolve once and retry. */
+  async #routed<T>(send: (info: SessionInfo) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    try {
+      return await send(this.#info);
+    } catch (error) {
+      if (!(error instanceof SessionNotFoundError)) throw error;
+      const before = this.#info;
+      const after = await this.refresh({ signal });
+      if (after.sessionId === before.sessionId && after.stableId === before.stableId) throw error;
+      return send(after);
+    }
+  }
+
+  /**
+   * Execute Python in the notebook's kernel (its scratchpad: notebook variables are readable,
+   * new top-level names are discarded) and stream what it prints.
+   *
+   * The request starts immediately. The POST is never retried once marimo accepted it.
+   *
+   * @example
+   * ```ts
+   * const run = nb.stream("import time\nfor i in range(3):\n    print(i); time.sleep(1)");
+   * for await (const ev of run) if (ev.type === "stdout") process.stdout.write(ev.data);
+   * ```
+   */
+  stream(code: string, options: ExecuteOptions = {}): ExecutionStream {
+    if (typeof code !== "string") throw new TypeError("code must be a string");
+    const http = this.#ctx.http;
+    return new ExecutionStream(
+      http.target("POST", "/api/kernel/execute"),
+      (signal) =>
+        this.#routed(
+          (info) =>
+            http.request("POST", "/api/kernel/execute", {
+              json: { code },
+              headers: executeHeaders(info),
+              accept: "text/event-stream",
+              signal,
+              sessionId: info.stableId ?? info.sessionId,
+            }),
+          signal,
+        ),
+      options,
+    );
+  }
+
+  /**
+   * Execute Python and wait for the aggregate result. A Python exception is data
+   * (`success: false`, traceback in `stderr`) unless `throwOnError` is set.
+   *
+   * @throws {ExecutionError} when the code fails and `throwOnError` is set.
+   * @throws {StreamIncompleteError} when the stream ends before `done`.
+   * @throws {TimeoutError} when `timeoutMs` or `idleTimeoutMs` expires.
+   * @example
+   * ```ts
+   * const r = await nb.execute("1 + 1");
+   * r.output; // { mimetype: "text/html", data: "<pre class='text-xs'>2</pre>" }
+   * ```
+   */
+  execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    return this.stream(code, options).result();
+  }
+
+  /**
+   * The kernel's state: `running` while a cell is queued or running, `idle`, or `stopped`
+   * when the kernel process has exited.
+   *
+   * @throws {UnsupportedVersionError} on marimo < 0.23.9.
+   */
+  async status(options: SignalOptions = {}): Promise<KernelState> {
+    const version = await this.#ctx.version(options.signal);
+    if (!isAtLeast(version, FEATURE_SINCE.kernelStatus)) {
+      throw new UnsupportedVersionError("Kernel status", version, FEATURE_SINCE.kernelStatus);
+    }
+    const body = await this.#routed(
+      (info) =>
+        this.#ctx.http.json("GET", "/api/kernel/status", KernelStatusResponseSchema, {
+          headers: { "Marimo-Session-Id": info.sessionId },
+          signal: options.signal,
+          sessionId: info.sessionId,
+        }),
+      options.signal,
+    );
+    return body.state;
+  }
+}

@@ -1,0 +1,105 @@
+import { inspect } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AuthError, connect, SessionOpenError } from "../../src/client.js";
+import { type MarimoServer, openRawSession, SIMPLE_NOTEBOOK, startMarimo, stopAll } from "../helpers/marimo-server.js";
+
+// A fresh token per run, so a leak cannot hide behind a fixed string.
+const TOKEN = `tok-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+const WRONG = `wrong-${Math.random().toString(36).slice(2)}`;
+let server: MarimoServer;
+const seen: unknown[] = [];
+
+function leaks(error: unknown, secret: string): boolean {
+  const texts = [String(error), inspect(error, { depth: 5 }), JSON.stringify(error) ?? ""];
+  if (error instanceof Error) texts.push(error.message, error.stack ?? "");
+  return texts.some((t) => t.includes(secret));
+}
+
+beforeAll(async () => {
+  server = await startMarimo({ tokenPassword: TOKEN });
+  await openRawSession(server);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await stopAll();
+  // Every error collected in this file is free of both tokens.
+  expect(seen.length).toBeGreaterThan(3);
+  for (const error of seen) {
+    expect(leaks(error, TOKEN)).toBe(false);
+    expect(leaks(error, WRONG)).toBe(false);
+  }
+});
+
+describe("a --token-password server", () => {
+  it("answers 401 without a token: a typed AuthError that explains", async () => {
+    const error = await connect(server.url, { token: "" }).sessions().catch((e: unknown) => e);
+    seen.push(error);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({ code: "unauthorized", status: 401 });
+    expect((error as Error).message).toMatch(/token is wrong or missing/);
+  });
+
+  it("answers 401 with a wrong token, without echoing it", async () => {
+    const client = connect(server.url, { token: WRONG });
+    for (const call of [() => client.sessions(), () => client.status(), () => client.version()]) {
+      const error = await call().catch((e: unknown) => e);
+      seen.push(error);
+      expect(error).toMatchObject({ code: "unauthorized" });
+    }
+  });
+
+  it("works with the right token: sessions, execute, open a session over SSE and over WebSocket", async () => {
+    const client = connect(server.url, { token: TOKEN });
+    const nb = await client.session();
+    expect((await nb.execute("print('authorized')")).stdout).toBe("authorized\n");
+    const sse = await client.openSession({ transport: "sse" });
+    expect(sse.role).toBe("viewer");
+    expect((await sse.execute("print(1)")).stdout).toBe("1\n");
+    sse.close();
+    const ws = await client.openSession({ transport: "ws" });
+    expect((await ws.execute("print(2)")).stdout).toBe("2\n");
+    ws.close();
+  });
+
+  it("reads the token from MARIMO_TOKEN", async () => {
+    process.env["MARIMO_TOKEN"] = TOKEN;
+    try {
+      expect(await connect(server.url).version()).toBe("0.25.2");
+    } finally {
+      delete process.env["MARIMO_TOKEN"];
+    }
+  });
+
+  it("refuses to open a session without the token, with marimo's close reason", async () => {
+    const error = await connect(server.url, { token: WRONG }).openSession({ transport: "sse" }).catch((e: unknown) => e);
+    seen.push(error);
+    expect(error).toBeInstanceOf(SessionOpenError);
+    expect(error).toMatchObject({ code: "session_open_failed", closeCode: 3000, reason: "MARIMO_UNAUTHORIZED" });
+  });
+
+  it("keeps the token out of connection errors too", async () => {
+    const error = await connect("http://127.0.0.1:1", { token: TOKEN }).sessions().catch((e: unknown) => e);
+    seen.push(error);
+    expect(error).toMatchObject({ code: "connection_failed" });
+  });
+});
+
+describe("a server under --base-url", () => {
+  it("routes every call under the prefix", async () => {
+    const prefixed = await startMarimo({ baseUrl: "/pair/nb", notebook: SIMPLE_NOTEBOOK });
+    try {
+      const client = connect(`${prefixed.url}/`);
+      expect(client.url).toBe(prefixed.url);
+      expect(await client.health()).toEqual({ status: "healthy" });
+      const nb = await client.openSession({});
+      expect((await nb.execute("print('prefixed')")).stdout).toBe("prefixed\n");
+      expect(await nb.status()).toBe("idle");
+      nb.close();
+      const unprefixed = await connect(`http://127.0.0.1:${prefixed.port}`).version().catch((e: unknown) => e);
+      expect(unprefixed).toMatchObject({ code: "http_error", status: 404 });
+    } finally {
+      await prefixed.stop();
+    }
+  });
+});
