@@ -1,0 +1,64 @@
+/**
+ * `marimo-pair`: pair with a live marimo notebook — discover servers, pick a session,
+ * execute Python with streamed output, change the notebook through a typed code-mode
+ * builder, and read its cells.
+ *
+ * This entry is for Node. `marimo-pair/client` has the client alone (any fetch runtime)
+ * and `marimo-pair/codemode` the builder alone (pure).
+ *
+ * @module
+ */
+export {
+  AmbiguousSessionError,
+  AuthError,
+  ConnectionError,
+  connect,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_OUTPUT_BYTES,
+  DEFAULT_OPEN_TIMEOUT_MS,
+  ErrorCode,
+  ExecutionError,
+  ExecutionStream,
+  HttpError,
+  isLoopbackHost,
+  isMarimoPairError,
+  MarimoClient,
+  MarimoPairError,
+  NoSessionError,
+  NotebookSession,
+  OwnedSession,
+  ProtocolError,
+  RemoteNotAllowedError,
+  SessionNotFoundError,
+  SessionOpenError,
+  StreamIncompleteError,
+  TimeoutError,
+  UnsupportedVersionError,
+} from "./client.js";
+export type {
+  ConnectOptions,
+  DiscoveredServer,
+  DoneEvent,
+  ExecuteEvent,
+  ExecuteOptions,
+  ExecuteOutput,
+  ExecuteResult,
+  HttpErrorDetails,
+  KernelState,
+  LegacyDoneError,
+  MarimoPairErrorCode,
+  MarimoPairErrorOptions,
+  OpenSessionOptions,
+  PidState,
+  RequestTarget,
+  ServerOrigin,
+  ServerStatus,
+  SessionCandidate,
+  SessionInfo,
+  SessionRole,
+  SessionSelector,
+  SignalOptions,
+  StderrEvent,
+  StdoutEvent,
+  TimerKind,
+} from "./client.js";
