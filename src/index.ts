@@ -12,7 +12,6 @@ export {
   AmbiguousSessionError,
   AuthError,
   ConnectionError,
-  connect,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_OUTPUT_BYTES,
   DEFAULT_OPEN_TIMEOUT_MS,
@@ -35,6 +34,9 @@ export {
   TimeoutError,
   UnsupportedVersionError,
 } from "./client.js";
+export { connect } from "./session/connect-node.js";
+export { createNodeFetch } from "./http/node-fetch.js";
+export type { NodeFetchOptions } from "./http/node-fetch.js";
 export type {
   ConnectOptions,
   DiscoveredServer,

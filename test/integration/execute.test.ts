@@ -8,7 +8,7 @@ import {
   SessionNotFoundError,
   StreamIncompleteError,
   TimeoutError,
-} from "../../src/client.js";
+} from "../../src/index.js";
 import { type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 let server: MarimoServer;

@@ -1,0 +1,33 @@
+/**
+ * Node's `fetch` gives up on a response body after 300 s without data (undici's default
+ * `bodyTimeout`). marimo sends nothing while code runs silently, so a long computation
+ * would be cut — and closing the connection interrupts the kernel. This module supplies
+ * a fetch whose dispatcher has no body or header timeouts; the SDK's own timers
+ * (`timeoutMs`, `idleTimeoutMs`, the client's headers timeout) are the only limits.
+ *
+ * Node-only (undici). The `marimo-pair/client` entry does not use it.
+ *
+ * @module
+ */
+import { Agent } from "undici";
+
+/** Options of {@link createNodeFetch}. */
+export interface NodeFetchOptions {
+  /** undici's body timeout in ms; 0 disables it. @default 0 */
+  bodyTimeoutMs?: number;
+}
+
+let shared: typeof fetch | undefined;
+
+/** A `fetch` for Node whose connections never time out on their own. */
+export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
+  const dispatcher = new Agent({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 });
+  // Node's built-in fetch accepts an undici dispatcher per request.
+  return (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
+}
+
+/** The process-wide instance of {@link createNodeFetch} used by the Node entry's `connect`. */
+export function nodeFetch(): typeof fetch {
+  shared ??= createNodeFetch();
+  return shared;
+}
