@@ -1,0 +1,73 @@
+/**
+ * `marimo-pair exec`: run Python in a notebook's kernel; stream stdout and stderr to
+ * this process's stdout and stderr as the events arrive; print the final value.
+ *
+ * @module
+ */
+import type { ExecutionStream } from "../../execute/stream.js";
+import { chooseCodeSource, readCode } from "../code-source.js";
+import { logExecCall } from "../exec-log.js";
+import { ExitCode } from "../exit-codes.js";
+import type { FailureContext } from "../guidance.js";
+import type { CliIo } from "../io.js";
+import { reportFailure } from "../report.js";
+import type { ParsedArgs } from "../spec.js";
+import { readTargetOptions, resolveNotebook } from "../target.js";
+import { stringOption } from "../argv.js";
+
+/** Raised into the stream when the user presses Ctrl-C. */
+class Interrupted extends Error {
+  constructor() {
+    super("interrupted");
+    this.name = "Interrupted";
+  }
+}
+
+/** Drain `run` to the terminal; resolves with the exit status. */
+async function pump(run: ExecutionStream, io: CliIo): Promise<number> {
+  let sawStderr = false;
+  for await (const event of run) {
+    if (event.type === "stdout") await io.stdout.write(event.data);
+    else if (event.type === "stderr") {
+      sawStderr ||= event.data !== "";
+      await io.stderr.write(event.data);
+    } else if (event.success) {
+      const text = event.output.data;
+      if (text !== "") await io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+      return ExitCode.Ok;
+    } else {
+      // marimo < 0.23.7 explains the failure in the event itself; newer ones stream the traceback.
+      if (event.error !== undefined) await io.stderr.write(`${event.error.type}: ${event.error.msg}\n`);
+      else if (!sawStderr) await io.stderr.write("marimo-pair: the code failed (marimo reported no details)\n");
+      return ExitCode.Failure;
+    }
+  }
+  // The stream object throws when it ends without `done`; this is not reached.
+  return ExitCode.Failure;
+}
+
+/** Run `marimo-pair exec`. */
+export async function runExec(args: ParsedArgs, io: CliIo): Promise<number> {
+  await logExecCall(io);
+  const context: FailureContext = {};
+  let stopInterrupts = (): void => undefined;
+  try {
+    const target = readTargetOptions(args, "exec");
+    context.file = target.file;
+    context.session = target.session;
+    const source = chooseCodeSource(stringOption(args, "code"), args.positionals[0], io.stdinIsTTY);
+    const code = await readCode(source, io);
+    const { notebook } = await resolveNotebook(target, io, "exec", context);
+    const run = notebook.stream(code);
+    stopInterrupts = io.onInterrupt(() => run.abort(new Interrupted()));
+    return await pump(run, io);
+  } catch (error) {
+    if (error instanceof Interrupted) {
+      await io.stderr.write("\nmarimo-pair: interrupted; the connection was closed, which interrupts the kernel\n");
+      return ExitCode.Interrupted;
+    }
+    return reportFailure(io, error, context);
+  } finally {
+    stopInterrupts();
+  }
+}

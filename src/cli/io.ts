@@ -1,0 +1,70 @@
+/**
+ * The CLI's window on the outside world: output streams, environment, stdin and
+ * Ctrl-C. Commands receive a {@link CliIo} instead of touching `process`, so unit
+ * tests can run them in memory.
+ *
+ * @module
+ */
+
+/** A text sink that honours back-pressure. */
+export interface CliOutput {
+  /** Write text; resolves once the sink accepted it (waits for `drain` when needed). */
+  write(text: string): Promise<void>;
+}
+
+/** Everything a command may use besides the network and the file system. */
+export interface CliIo {
+  /** Where results go. */
+  readonly stdout: CliOutput;
+  /** Where diagnostics, warnings and errors go. */
+  readonly stderr: CliOutput;
+  /** The environment (read-only view). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** True when stdin is a terminal (nothing piped in). */
+  readonly stdinIsTTY: boolean;
+  /** Read all of stdin as UTF-8. */
+  readStdin(): Promise<string>;
+  /** Call `handler` on Ctrl-C (SIGINT) instead of dying; returns a function that removes it. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+interface NodeWritable {
+  write(chunk: string): boolean;
+  once(event: "drain" | "error" | "close", listener: () => void): unknown;
+}
+
+/** Adapt a Node writable stream to {@link CliOutput}. */
+export function nodeOutput(stream: NodeWritable): CliOutput {
+  return {
+    write(text) {
+      if (text === "") return Promise.resolve();
+      if (stream.write(text)) return Promise.resolve();
+      return new Promise((resolve) => {
+        // A closed pipe (e.g. `| head`) must not hang the command.
+        stream.once("drain", resolve);
+        stream.once("error", resolve);
+        stream.once("close", resolve);
+      });
+    },
+  };
+}
+
+/** The real process: `process.stdout`, `process.stderr`, `process.env`, `process.stdin`. */
+export function processIo(): CliIo {
+  return {
+    stdout: nodeOutput(process.stdout),
+    stderr: nodeOutput(process.stderr),
+    env: process.env,
+    stdinIsTTY: process.stdin.isTTY === true,
+    async readStdin() {
+      process.stdin.setEncoding("utf8");
+      let text = "";
+      for await (const chunk of process.stdin) text += String(chunk);
+      return text;
+    },
+    onInterrupt(handler) {
+      process.on("SIGINT", handler);
+      return () => process.off("SIGINT", handler);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * How a command reaches its notebook: the target options (`--url`, `--token`, `--file`,
+ * `--session`), the non-local host warning, the token, and session selection — by URL,
+ * or through discovery when no URL is given.
+ *
+ * @module
+ */
+import { isLoopbackHost } from "../http/base-url.js";
+import type { MarimoClient } from "../session/client.js";
+import { connect } from "../session/connect-node.js";
+import type { NotebookSession } from "../session/notebook.js";
+import type { SessionSelector } from "../session/types.js";
+import { stringOption, UsageError } from "./argv.js";
+import type { FailureContext } from "./guidance.js";
+import type { CliIo } from "./io.js";
+import type { ParsedArgs } from "./spec.js";
+
+/** The target options of a command. */
+export interface TargetOptions {
+  /** `--url`. */
+  url: string | undefined;
+  /** `--token` (MARIMO_TOKEN is read separately, see {@link tokenOf}). */
+  token: string | undefined;
+  /** `--file`. */
+  file: string | undefined;
+  /** `--session`. */
+  session: string | undefined;
+}
+
+/**
+ * Read the target options of `command`.
+ *
+ * @throws {UsageError} when `--file` and `--session` are both given, or a value is empty.
+ */
+export function readTargetOptions(args: ParsedArgs, command: string): TargetOptions {
+  const options: TargetOptions = {
+    url: stringOption(args, "url"),
+    token: stringOption(args, "token"),
+    file: stringOption(args, "file"),
+    session: stringOption(args, "session"),
+  };
+  if (options.file !== undefined && options.session !== undefined) {
+    throw new UsageError("--file and --session exclude each other: select the notebook one way", command);
+  }
+  for (const name of ["url", "file", "session"] as const) {
+    if (options[name] === "") throw new UsageError(`--${name} needs a non-empty value`, command);
+  }
+  return options;
+}
+
+/** The token to send: `--token` when given, else `MARIMO_TOKEN`; empty means none. */
+export function tokenOf(options: Pick<TargetOptions, "token">, env: CliIo["env"]): string | undefined {
+  const token = options.token ?? env["MARIMO_TOKEN"];
+  return token === undefined || token === "" ? undefined : token;
+}
+
+/** The session selector the options describe. */
+export function selectorOf(options: Pick<TargetOptions, "file" | "session">): SessionSelector {
+  if (options.session !== undefined) return { sessionId: options.session };
+  if (options.file !== undefined) return { file: options.file };
+  return {};
+}
+
+/**
+ * True for hosts that stay on this machine: loopback names and addresses, and the
+ * bind-all addresses `0.0.0.0` and `::` (which reach this machine when dialled), plus
+ * any host in `alsoLocal` (the WSL gateway to the Windows host).
+ */
+export function isLocalHost(hostname: string, alsoLocal: readonly string[] = []): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return isLoopbackHost(host) || host === "0.0.0.0" || host === "::" || alsoLocal.includes(host);
+}
+
+/**
+ * Connect to a URL the user named. A non-local host is allowed (the user chose it) but
+ * warned about on stderr, because code and the token go there.
+ *
+ * @throws {UsageError} for a malformed URL.
+ */
+export async function connectToUrl(url: string, options: TargetOptions, io: CliIo, command: string): Promise<MarimoClient> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--url '${url}' is not an absolute URL (expected e.g. http://127.0.0.1:2718)`, command);
+  }
+  if (!isLocalHost(parsed.hostname)) {
+    await io.stderr.write(
+      `marimo-pair: warning: '${parsed.hostname}' is not this machine; your code` +
+        `${tokenOf(options, io.env) === undefined ? "" : " and token"} will be sent there. Make sure you trust it.\n`,
+    );
+  }
+  try {
+    return connect(url, { token: tokenOf(options, io.env), allowRemote: true });
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(`--url: ${error.message}`, command);
+    throw error;
+  }
+}
+
+/** A notebook session and the server it lives on. */
+export interface ResolvedNotebook {
+  /** The server's base URL. */
+  url: string;
+  /** The selected session. */
+  notebook: NotebookSession;
+}
+
+/**
+ * Select the notebook the options describe: on `--url`, or on the one discovered server
+ * (or the one discovered server holding `--file`). `context.url` is set as soon as the
+ * server is known, so a failure can name it.
+ *
+ * @throws the library's selection and connection errors, and {@link UsageError}.
+ */
+export async function resolveNotebook(
+  options: TargetOptions,
+  io: CliIo,
+  command: string,
+  context: FailureContext,
+): Promise<ResolvedNotebook> {
+  const selector = selectorOf(options);
+  if (options.url !== undefined) {
+    const client = await connectToUrl(options.url, options, io, command);
+    context.url = client.url;
+    return { url: client.url, notebook: await client.session(selector) };
+  }
+  const { notebookFromDiscovery } = await import("./discovered.js");
+  return notebookFromDiscovery(selector, options, io, context);
+}

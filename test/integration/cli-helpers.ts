@@ -1,0 +1,84 @@
+/**
+ * Runs the BUILT CLI (`dist/cli/main.js`) as a subprocess with a controlled environment,
+ * for the CLI integration tests.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** Node 24 from the `node` devDependency. */
+export const NODE = join(ROOT, "node_modules", ".bin", "node");
+/** The compiled CLI entry. */
+export const CLI = join(ROOT, "dist", "cli", "main.js");
+
+/** Throw unless `dist/cli` exists and is newer than every `src/cli` file. */
+export function assertCliBuilt(): void {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first.`);
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const src of walk(join(ROOT, "src", "cli"))) {
+    const built = join(ROOT, "dist", "cli", src.slice(join(ROOT, "src", "cli").length).replace(/\.ts$/, ".js"));
+    if (!existsSync(built) || statSync(built).mtimeMs < statSync(src).mtimeMs) {
+      throw new Error(`${built} is older than ${src}: run \`npm run build\` first.`);
+    }
+  }
+}
+
+/** What one CLI run produced. */
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Every stdout/stderr chunk with the ms since start at which it arrived. */
+  chunks: { stream: "stdout" | "stderr"; at: number; data: string }[];
+}
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Extra environment (the base is only PATH and HOME, so nothing leaks in from the developer's shell). */
+  env?: Record<string, string>;
+  /** Text for stdin; without it stdin is an empty pipe. */
+  stdin?: string;
+  /** Working directory. */
+  cwd?: string;
+  /** Kill the run after this long (ms). */
+  timeoutMs?: number;
+  /** Called once the process has started, e.g. to signal it later. */
+  onSpawn?: (pid: number, chunks: CliRun["chunks"]) => void;
+}
+
+/** Run `marimo-pair ...args`. */
+export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
+  return new Promise((resolveRun, reject) => {
+    const started = Date.now();
+    const child = spawn(NODE, [CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/tmp", ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const run: CliRun = { code: null, signal: null, stdout: "", stderr: "", chunks: [] };
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (d: string) => {
+      run.stdout += d;
+      run.chunks.push({ stream: "stdout", at: Date.now() - started, data: d });
+    });
+    child.stderr.on("data", (d: string) => {
+      run.stderr += d;
+      run.chunks.push({ stream: "stderr", at: Date.now() - started, data: d });
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      run.code = code;
+      run.signal = signal;
+      resolveRun(run);
+    });
+    child.stdin.end(options.stdin ?? "");
+    if (child.pid !== undefined) options.onSpawn?.(child.pid, run.chunks);
+  });
+}
