@@ -28,7 +28,7 @@ export interface ExecuteOptions {
   /**
    * Most UTF-8 bytes of stdout plus stderr kept in the buffered {@link ExecuteResult}; the rest is
    * dropped and `truncated` is set. Streaming consumers still see every event.
-   * @default 33554432 (32 MiB)
+   * @default 8388608 (8 MiB)
    */
   maxOutputBytes?: number | undefined;
   /**
@@ -42,7 +42,7 @@ export interface ExecuteOptions {
 }
 
 /** The default {@link ExecuteOptions.maxOutputBytes}. */
-export const DEFAULT_MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 /** The aggregate of one execution. */
 export interface ExecuteResult {

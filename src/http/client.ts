@@ -4,12 +4,12 @@
  *
  * @module
  */
-import ky, { type KyInstance } from "ky";
+import type { KyInstance } from "ky";
 import type { z } from "zod";
 import type { RequestTarget } from "../errors.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
 import { joinUrl } from "./base-url.js";
-import { errorFromFailure, errorFromResponse } from "./errors.js";
+import { errorFromFailure, errorFromResponse, type KyGuards } from "./errors.js";
 
 /** Options of {@link createHttp}. */
 export interface HttpOptions {
@@ -64,17 +64,28 @@ export interface Http {
   target(method: string, path: string): RequestTarget;
 }
 
+/** ky, loaded on the first request so that importing the SDK stays fast. */
+let kyModule: Promise<typeof import("ky")> | undefined;
+
 /** Create the HTTP seam for one client. */
 export function createHttp(options: HttpOptions): Http {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined && options.token !== "") headers["Authorization"] = `Bearer ${options.token}`;
-  const instance: KyInstance = ky.create({
-    headers,
-    retry: 0,
-    throwHttpErrors: false,
-    redirect: "follow",
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-  });
+  let loaded: Promise<{ instance: KyInstance; guards: KyGuards }> | undefined;
+  const load = () => {
+    kyModule ??= import("ky");
+    loaded ??= kyModule.then((ky) => ({
+      guards: ky,
+      instance: ky.default.create({
+        headers,
+        retry: 0,
+        throwHttpErrors: false,
+        redirect: "follow",
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      }),
+    }));
+    return loaded;
+  };
 
   const target = (method: string, path: string): RequestTarget => ({
     method,
@@ -88,6 +99,7 @@ export function createHttp(options: HttpOptions): Http {
   ): Promise<Response> => {
     const where = target(method, path);
     const timeoutMs = req.timeoutMs ?? options.timeoutMs;
+    const { instance, guards } = await load();
     let response: Response;
     try {
       response = await instance(where.url, {
@@ -99,7 +111,7 @@ export function createHttp(options: HttpOptions): Http {
         ...(req.signal === undefined ? {} : { signal: req.signal }),
       });
     } catch (error) {
-      throw errorFromFailure(error, where, timeoutMs === false ? 0 : timeoutMs, req.signal);
+      throw errorFromFailure(error, where, timeoutMs === false ? 0 : timeoutMs, req.signal, guards);
     }
     if (!response.ok) throw await errorFromResponse(response, where, req.sessionId);
     return response;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { isKyError, isNetworkError, isTimeoutError } from "ky";
+import type { isKyError, isNetworkError, isTimeoutError } from "ky";
 import {
   AuthError,
   ConnectionError,
@@ -67,6 +67,13 @@ export async function errorFromResponse(
   return new HttpError(details);
 }
 
+/** ky's error guards (ky is loaded lazily, so they are passed in). */
+export interface KyGuards {
+  isKyError: typeof isKyError;
+  isNetworkError: typeof isNetworkError;
+  isTimeoutError: typeof isTimeoutError;
+}
+
 /**
  * Map a rejected fetch onto the SDK's errors. The caller's own abort is passed
  * through as `signal.reason`.
@@ -76,8 +83,13 @@ export function errorFromFailure(
   request: RequestTarget,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  guards?: KyGuards,
 ): unknown {
   if (signal?.aborted === true) return signal.reason;
+  if (guards === undefined) {
+    return error instanceof TypeError ? new ConnectionError(request, causeText(error.cause ?? error), { cause: error }) : error;
+  }
+  const { isKyError, isNetworkError, isTimeoutError } = guards;
   // ky's errors hold the Request, whose headers carry the token: keep only their cause.
   if (isTimeoutError(error)) return new TimeoutError("headers", timeoutMs, request, "No response from the server.");
   if (isNetworkError(error)) return new ConnectionError(request, causeText(error.cause), { cause: error.cause });

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { Agent } from "undici";
+import type { Agent } from "undici";
 
 /** Options of {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -19,11 +19,19 @@ export interface NodeFetchOptions {
 
 let shared: typeof fetch | undefined;
 
-/** A `fetch` for Node whose connections never time out on their own. */
+/**
+ * A `fetch` for Node whose connections never time out on their own. undici is loaded on
+ * the first request, so importing the SDK stays fast.
+ */
 export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
-  const dispatcher = new Agent({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 });
-  // Node's built-in fetch accepts an undici dispatcher per request.
-  return (input, init) => fetch(input, { ...init, dispatcher } as RequestInit);
+  let dispatcher: Promise<Agent> | undefined;
+  return async (input, init) => {
+    dispatcher ??= import("undici").then(
+      ({ Agent }) => new Agent({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 }),
+    );
+    // Node's built-in fetch accepts an undici dispatcher per request.
+    return fetch(input, { ...init, dispatcher: await dispatcher } as RequestInit);
+  };
 }
 
 /** The process-wide instance of {@link createNodeFetch} used by the Node entry's `connect`. */

@@ -1,0 +1,45 @@
+/**
+ * Benchmarks: each row measures marimo-pair side by side with a baseline in the same
+ * run (a raw fetch of the same endpoint, or a single probe timeout) and prints ratios.
+ * Not a test: numbers vary with the machine; run with `npm run bench`.
+ *
+ *   npm run bench [-- --quick]
+ */
+import { cpus, totalmem } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { connect } from "marimo-pair";
+import { openRawSession, startMarimo } from "../test/helpers/marimo-server.ts";
+import { coldStart } from "./cold-start.ts";
+import { largeOutput, roundTrip } from "./execute.ts";
+import { printTable, type Row } from "./stats.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const quick = process.argv.includes("--quick");
+
+const rows: Row[] = [];
+const server = await startMarimo();
+try {
+  const session = await openRawSession(server);
+  const client = connect(server.url);
+  const nb = await client.session({ sessionId: session.sessionId });
+  console.error("row 1: execute round trip…");
+  rows.push(...(await roundTrip(nb, server.url, session.sessionId, quick ? 20 : 100)));
+  console.error("row 2: 50 MB of stdout…");
+  rows.push(...(await largeOutput(nb, server.url, session.sessionId, quick ? 1 : 3)));
+  session.close();
+} finally {
+  await server.stop();
+}
+console.error("row 4: cold start…");
+rows.push(...coldStart(ROOT, quick ? 5 : 15));
+
+console.log(
+  `\nmarimo-pair benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, marimo ${await client_version()}\n`,
+);
+printTable(rows);
+
+async function client_version(): Promise<string> {
+  return "0.25.2";
+}
