@@ -49,8 +49,22 @@ export function nodeOutput(stream: NodeWritable): CliOutput {
   };
 }
 
-/** The real process: `process.stdout`, `process.stderr`, `process.env`, `process.stdin`. */
+/** Exit status when the reader of our output went away (128 + SIGPIPE), as a shell reports it. */
+const BROKEN_PIPE_STATUS = 141;
+
+/**
+ * The real process: `process.stdout`, `process.stderr`, `process.env`, `process.stdin`.
+ * When the reader of stdout goes away (`marimo-pair exec ... | head -1`), the process
+ * ends the way a Unix tool ends on SIGPIPE; a running execution is then cut, which
+ * interrupts the kernel.
+ */
 export function processIo(): CliIo {
+  const onBrokenPipe = (error: NodeJS.ErrnoException): void => {
+    if (error.code === "EPIPE") process.exit(BROKEN_PIPE_STATUS);
+    throw error;
+  };
+  process.stdout.on("error", onBrokenPipe);
+  process.stderr.on("error", onBrokenPipe);
   return {
     stdout: nodeOutput(process.stdout),
     stderr: nodeOutput(process.stderr),
