@@ -39,6 +39,12 @@ export interface ExecuteOptions {
   throwOnError?: boolean | undefined;
   /** Called with every event as it arrives (also when only `result()` is awaited). */
   onEvent?: ((event: ExecuteEvent) => void) | undefined;
+  /**
+   * Most characters one unfinished SSE line or event may buffer; a server that sends more
+   * gets the stream closed with a {@link ProtocolError} instead of growing memory without limit.
+   * @default 67108864 (64 Mi characters, see `DEFAULT_MAX_SSE_BUFFER`)
+   */
+  maxBufferSize?: number | undefined;
 }
 
 /** The default {@link ExecuteOptions.maxOutputBytes}. */
@@ -155,6 +161,8 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
       );
     }
     this.#armIdle();
+    // An abort ends the execution even when nobody reads the stream: drop the timers with it.
+    this.#signal.addEventListener("abort", () => this.#clearTimers(), { once: true });
     this.#response = start(this.#signal);
     this.#response.catch(() => undefined);
   }
@@ -198,12 +206,17 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
 
   #armIdle(): void {
     const ms = this.#options.idleTimeoutMs;
-    if (ms === undefined) return;
+    if (ms === undefined || this.#signal.aborted) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(
       () => this.#controller.abort(new TimeoutError("idle", ms, this.#target, "No event arrived; the connection was closed, which interrupts the kernel.")),
       ms,
     );
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#totalTimer);
+    clearTimeout(this.#idleTimer);
   }
 
   #fail(error: unknown): unknown {
@@ -229,7 +242,11 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
         });
       }
       try {
-        for await (const message of readSse(response.body, { onChunk: () => this.#armIdle() })) {
+        const sse = readSse(response.body, {
+          onChunk: () => this.#armIdle(),
+          ...(this.#options.maxBufferSize === undefined ? {} : { maxBufferSize: this.#options.maxBufferSize }),
+        });
+        for await (const message of sse) {
           const event = toExecuteEvent(message);
           if (event === undefined) continue;
           if (event.type === "done") done = event;
@@ -267,8 +284,7 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     } catch (error) {
       throw this.#fail(error);
     } finally {
-      clearTimeout(this.#totalTimer);
-      clearTimeout(this.#idleTimer);
+      this.#clearTimers();
       if (done === undefined) {
         // Left early (break, error): close the connection so marimo interrupts the kernel.
         if (!this.#signal.aborted) this.abort();
