@@ -1,0 +1,128 @@
+/**
+ * The operations a plan records, and the options of the builder methods that record them.
+ * Operations are plain frozen data, in the order the builder was called.
+ *
+ * @module
+ */
+import type { JsonValue } from "./python-literal.js";
+import type { CellRef, CellTarget, ResolvedTarget } from "./targets.js";
+
+/** Options of {@link CodeModeBuilder.createCell}. */
+export interface CreateCellOptions {
+  /** Insert before this cell. Exclusive with `after`. @default undefined (append at the end) */
+  before?: CellTarget | undefined;
+  /** Insert after this cell. Exclusive with `before`. @default undefined (append at the end) */
+  after?: CellTarget | undefined;
+  /** Collapse the code editor. @default marimo's default, which is `true` (code hidden) */
+  hideCode?: boolean | undefined;
+  /** Keep the cell (and its descendants) from running. @default false */
+  disabled?: boolean | undefined;
+  /** Column index in multi-column layouts (an integer ≥ 0). @default undefined */
+  column?: number | undefined;
+  /**
+   * Name of the cell: a Python identifier that is not a keyword, not `_`/`__`, and in NFKC
+   * form. `"setup"` makes the setup cell (it runs first and may not use other cells'
+   * variables). @default undefined (unnamed)
+   */
+  name?: string | undefined;
+}
+
+/** Options of {@link CodeModeBuilder.editCell}; fields left out keep their current value. */
+export interface EditCellOptions {
+  /** New code. Refused by marimo if the cell changed since its code was last read. */
+  code?: string | undefined;
+  /** Collapse the code editor. */
+  hideCode?: boolean | undefined;
+  /** Keep the cell from running. */
+  disabled?: boolean | undefined;
+  /** Column index in multi-column layouts (an integer ≥ 0). */
+  column?: number | undefined;
+  /** New name (rules as in {@link CreateCellOptions.name}; `"setup"` turns it into the setup cell). */
+  name?: string | undefined;
+}
+
+/** Where {@link CodeModeBuilder.moveCell} puts the cell: exactly one anchor. */
+export type MoveCellOptions = { before: CellTarget; after?: undefined } | { after: CellTarget; before?: undefined };
+
+/** Options of `codeMode()`: how marimo checks the batch. */
+export interface CodeModeOptions {
+  /**
+   * Skip marimo's dry run on exit (syntax, multiply-defined names, cycles). Only for code that
+   * is meant to be invalid for now.
+   * @default false
+   */
+  skipValidation?: boolean | undefined;
+  /**
+   * Edit cells even if they changed since their code was last read (marimo ≥ 0.23.7 guards
+   * edits; older versions have no guard, so the option changes nothing there).
+   * @default false
+   */
+  skipStalenessCheck?: boolean | undefined;
+}
+
+/** Config fields shared by create and edit operations. */
+export interface CellConfigFields {
+  readonly hideCode?: boolean;
+  readonly disabled?: boolean;
+  readonly column?: number;
+  readonly name?: string;
+}
+
+/** `createCell`. */
+export interface CreateCellOperation extends CellConfigFields {
+  readonly kind: "createCell";
+  readonly ref: CellRef;
+  readonly code: string;
+  readonly before?: ResolvedTarget;
+  readonly after?: ResolvedTarget;
+}
+
+/** `editCell`. */
+export interface EditCellOperation extends CellConfigFields {
+  readonly kind: "editCell";
+  readonly target: ResolvedTarget;
+  readonly code?: string;
+}
+
+/** `deleteCell`. */
+export interface DeleteCellOperation {
+  readonly kind: "deleteCell";
+  readonly target: ResolvedTarget;
+}
+
+/** `moveCell`. */
+export interface MoveCellOperation {
+  readonly kind: "moveCell";
+  readonly target: ResolvedTarget;
+  readonly anchor: "before" | "after";
+  readonly to: ResolvedTarget;
+}
+
+/** `runCell`. */
+export interface RunCellOperation {
+  readonly kind: "runCell";
+  readonly target: ResolvedTarget;
+}
+
+/** `installPackages` / `removePackages`. */
+export interface PackagesOperation {
+  readonly kind: "installPackages" | "removePackages";
+  readonly specs: readonly string[];
+}
+
+/** `setUiValue`. */
+export interface SetUiValueOperation {
+  readonly kind: "setUiValue";
+  readonly variableName: string;
+  readonly value: JsonValue;
+}
+
+/** One recorded operation of a plan. */
+export type PlanOperation =
+  | CreateCellOperation
+  | EditCellOperation
+  | DeleteCellOperation
+  | MoveCellOperation
+  | RunCellOperation
+  | PackagesOperation
+  | SetUiValueOperation;

@@ -1,0 +1,160 @@
+/**
+ * Fixed Python helper code placed before generated batches and read queries. None of it is
+ * built from caller input: generated code passes caller values to these helpers only as
+ * escaped literals. Every name starts with `_mp_` so that it cannot clash with notebook
+ * variables (the scratchpad discards them afterwards anyway).
+ *
+ * @module
+ */
+
+/** Prints a result document between the nonce markers (see `envelope.ts`). */
+export const PY_EMIT = String.raw`import json as _mp_json
+import sys as _mp_sys
+
+
+def _mp_emit(nonce, doc):
+    try:
+        text = _mp_json.dumps(doc, ensure_ascii=True, separators=(",", ":"), allow_nan=False, default=str)
+    except ValueError:
+        # NaN or infinities somewhere in the data: JSON has no such numbers, send null.
+        loose = _mp_json.dumps(doc, ensure_ascii=True, default=str)
+        text = _mp_json.dumps(_mp_json.loads(loose, parse_constant=lambda _c: None), ensure_ascii=True, separators=(",", ":"))
+    _mp_sys.stdout.write("\n<<<marimo-pair:" + nonce + ">>>\n" + text + "\n<<<end:" + nonce + ">>>\n")
+    _mp_sys.stdout.flush()
+
+
+def _mp_cell_state(cell):
+    status = getattr(cell, "status", None)
+    return {
+        "id": str(cell.id),
+        "name": cell.name,
+        "status": None if status is None else str(status),
+        "errors": [{"kind": e.kind, "message": e.msg} for e in getattr(cell, "errors", ())],
+    }
+`;
+
+/** Resolves targets, looks up UI elements, classifies failures and reports a batch. */
+export const PY_BATCH_HELPERS = String.raw`
+
+def _mp_target(ctx, kind, value):
+    # Resolve a target to a cell id the way marimo does (id first, then name), so the
+    # result can name the cell even after a rename or deletion.
+    cells = ctx.cells
+    if kind == "name":
+        for i in range(len(cells)):
+            if cells[i].name == value:
+                return str(cells[i].id)
+        return value
+    try:
+        found = str(cells[value].id)
+    except KeyError:
+        found = None
+    if kind == "id" and found != value:
+        raise KeyError("No cell has the id " + repr(value) + ".")
+    return value if found is None else found
+
+
+def _mp_ui(ctx, name):
+    scope = ctx.globals
+    if name not in scope:
+        raise KeyError("No notebook variable is named " + repr(name) + "; run the cell that defines the UI element first.")
+    element = scope[name]
+    if not hasattr(element, "_id"):
+        raise TypeError("The notebook variable " + repr(name) + " is not a marimo UI element (it is a " + type(element).__name__ + ").")
+    return element
+
+
+def _mp_syntax_culprit(sources):
+    import ast
+    for label, code in sources:
+        try:
+            compile(code, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+        except SyntaxError as exc:
+            return label, exc.lineno, exc.offset
+        except Exception:
+            continue
+    return None, None, None
+
+
+def _mp_failure(exc, phase, sources):
+    import re
+    import traceback
+    if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
+        message = exc.args[0]
+    else:
+        message = str(exc)
+    info = {
+        "kind": "error",
+        "type": type(exc).__name__,
+        "message": message,
+        "phase": phase,
+        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    }
+    stale_type = getattr(_mp_cm, "StaleCellError", None)
+    if stale_type is not None and isinstance(exc, stale_type):
+        info["kind"] = "stale"
+        info["cell_id"] = str(exc.cell_id)
+        info["stale_cells"] = sorted(str(c) for c in exc.stale_cells)
+    elif isinstance(exc, SyntaxError):
+        cell, line, column = _mp_syntax_culprit(sources)
+        info["kind"] = "syntax"
+        info["cell"] = cell
+        info["line"] = exc.lineno if cell is None else line
+        info["column"] = exc.offset if cell is None else column
+    elif isinstance(exc, RuntimeError) and message.startswith("Multiply-defined names:"):
+        info["kind"] = "multiply_defined"
+        info["names"] = re.findall(r"^  - '([^']*)'", message, re.M)
+    elif isinstance(exc, RuntimeError) and message.startswith("Cycles detected:"):
+        info["kind"] = "cycles"
+    elif isinstance(exc, LookupError):
+        info["kind"] = "not_found"
+    elif isinstance(exc, (ValueError, TypeError)):
+        info["kind"] = "invalid"
+    return info
+
+
+def _mp_requirement_name(spec):
+    try:
+        from packaging.requirements import Requirement
+        return Requirement(spec).name
+    except Exception:
+        import re
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
+        return match.group(1) if match else None
+
+
+def _mp_packages(ctx, ops):
+    import re
+    def norm(name):
+        return re.sub(r"[-_.]+", "-", name).lower()
+    try:
+        listed = {norm(p.name): p.version for p in ctx.packages.list()}
+    except Exception:
+        listed = None
+    result = []
+    for action, spec in ops:
+        name = _mp_requirement_name(spec)
+        version = None if listed is None or name is None else listed.get(norm(name))
+        result.append({"action": action, "spec": spec, "name": name, "version": version})
+    return result, listed is not None
+
+
+def _mp_report(ctx, doc, ui_names, package_ops):
+    graph = ctx.graph
+    watch = set(doc["created"].values()) | set(doc["edited"]) | set(doc["moved"]) | set(doc["ran"])
+    roots = set(doc["ran"])
+    for name in ui_names:
+        roots |= set(graph.get_defining_cells(name))
+    for cid in roots:
+        if cid in graph.cells:
+            watch.add(cid)
+            watch |= set(graph.descendants(cid))
+    watch -= set(doc["deleted"])
+    cells = ctx.cells
+    for i in range(len(cells)):
+        cell = cells[i]
+        if str(cell.id) in watch:
+            doc["cells"].append(_mp_cell_state(cell))
+    if package_ops:
+        doc["packages"], doc["packages_listed"] = _mp_packages(ctx, package_ops)
+`;

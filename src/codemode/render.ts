@@ -1,0 +1,177 @@
+/**
+ * Renders a plan to Python for a given marimo version. Caller values reach the text only
+ * through `python-literal.ts`.
+ *
+ * @module
+ */
+import { UnsupportedVersionError } from "../errors.js";
+import { checkNonce, createNonce } from "./envelope.js";
+import type { PlanOperation } from "./operations.js";
+import { PY_BATCH_HELPERS, PY_EMIT } from "./python-prelude.js";
+import { pyBool, pyNumber, pyStr, pyStrBlock, pyValue } from "./python-literal.js";
+import type { ResolvedTarget } from "./targets.js";
+import { FEATURE_SINCE, isAtLeast } from "./version.js";
+
+/** Options of `plan.toPython()`. */
+export interface ToPythonOptions {
+  /**
+   * The marimo version that will run the code; features it lacks are refused and older
+   * spellings are used where they exist.
+   * @default undefined (the newest marimo this SDK knows)
+   */
+  marimoVersion?: string | undefined;
+  /**
+   * The nonce of the result markers (8–128 characters of `A-Za-z0-9_-`). Give a fixed one only
+   * for reproducible output (tests); a reused nonce lets printed text forge the result.
+   * @default a fresh random nonce per call
+   */
+  nonce?: string | undefined;
+}
+
+/** What {@link renderPlan} needs of a plan. */
+export interface RenderablePlan {
+  readonly operations: readonly PlanOperation[];
+  readonly options: { readonly skipValidation: boolean; readonly skipStalenessCheck: boolean };
+}
+
+/** The first marimo release whose code mode this SDK drives (cells no longer run on creation). */
+export const CODE_MODE_SINCE = FEATURE_SINCE.runCell;
+/** `get_context(skip_validation=...)` (earlier releases spelled the option differently). */
+export const SKIP_VALIDATION_SINCE = "0.22.0";
+
+const INDENT = "        ";
+
+function supports(version: string | undefined, since: string): boolean {
+  return version === undefined || isAtLeast(version, since);
+}
+
+function requireVersion(version: string | undefined, since: string, feature: string): void {
+  if (version !== undefined && !isAtLeast(version, since)) throw new UnsupportedVersionError(feature, version, since);
+}
+
+function target(t: ResolvedTarget): string {
+  if (t.kind === "ref") return `_mp_doc["created"][${pyStr(t.ref.key)}]`;
+  return `_mp_target(_mp_ctx, ${pyStr(t.kind)}, ${pyStr(t.value)})`;
+}
+
+function configArgs(op: { hideCode?: boolean; disabled?: boolean; column?: number; name?: string }): string[] {
+  const args: string[] = [];
+  if (op.hideCode !== undefined) args.push(`hide_code=${pyBool(op.hideCode)}`);
+  if (op.disabled !== undefined) args.push(`disabled=${pyBool(op.disabled)}`);
+  if (op.column !== undefined) args.push(`column=${pyNumber(op.column)}`);
+  if (op.name !== undefined) args.push(`name=${pyStr(op.name)}`);
+  return args;
+}
+
+function renderOperation(op: PlanOperation, index: number, version: string | undefined): string[] {
+  const comment = `# ${index + 1}. ${op.kind}`;
+  switch (op.kind) {
+    case "createCell": {
+      const args = ["_mp_code"];
+      if (op.before !== undefined) args.push(`before=${target(op.before)}`);
+      if (op.after !== undefined) args.push(`after=${target(op.after)}`);
+      args.push(...configArgs(op));
+      return [
+        `${comment} ${op.ref.key}`,
+        `_mp_code = ${pyStrBlock(op.code, `${INDENT}    `)}`,
+        `_mp_sources.append((${pyStr(op.ref.key)}, _mp_code))`,
+        `_mp_doc["created"][${pyStr(op.ref.key)}] = _mp_ctx.create_cell(${args.join(", ")})`,
+      ];
+    }
+    case "editCell": {
+      const lines = [comment, `_mp_id = ${target(op.target)}`];
+      const args = ["_mp_id"];
+      if (op.code !== undefined) {
+        lines.push(`_mp_code = ${pyStrBlock(op.code, `${INDENT}    `)}`, "_mp_sources.append((_mp_id, _mp_code))");
+        args.push("code=_mp_code");
+      }
+      args.push(...configArgs(op));
+      lines.push(`_mp_ctx.edit_cell(${args.join(", ")})`, `_mp_doc["edited"].append(_mp_id)`);
+      return lines;
+    }
+    case "deleteCell":
+      return [comment, `_mp_id = ${target(op.target)}`, "_mp_ctx.delete_cell(_mp_id)", `_mp_doc["deleted"].append(_mp_id)`];
+    case "moveCell":
+      return [
+        comment,
+        `_mp_id = ${target(op.target)}`,
+        `_mp_ctx.move_cell(_mp_id, ${op.anchor}=${target(op.to)})`,
+        `_mp_doc["moved"].append(_mp_id)`,
+      ];
+    case "runCell":
+      return [comment, `_mp_id = ${target(op.target)}`, "_mp_ctx.run_cell(_mp_id)", `_mp_doc["ran"].append(_mp_id)`];
+    case "installPackages": {
+      const specs = op.specs.map(pyStr).join(", ");
+      const call = supports(version, FEATURE_SINCE.packagesNamespace) ? "_mp_ctx.packages.add" : "_mp_ctx.install_packages";
+      return [comment, `${call}(${specs})`];
+    }
+    case "removePackages":
+      requireVersion(version, FEATURE_SINCE.packagesNamespace, "Removing packages in code mode");
+      return [comment, `_mp_ctx.packages.remove(${op.specs.map(pyStr).join(", ")})`];
+    case "setUiValue":
+      return [
+        comment,
+        `_mp_ctx.set_ui_value(_mp_ui(_mp_ctx, ${pyStr(op.variableName)}), ${pyValue(op.value, `setUiValue(${op.variableName})`)})`,
+        `_mp_doc["ui"].append(${pyStr(op.variableName)})`,
+      ];
+  }
+}
+
+function contextArgs(plan: RenderablePlan, version: string | undefined): string {
+  const args: string[] = [];
+  if (plan.options.skipValidation) {
+    requireVersion(version, SKIP_VALIDATION_SINCE, "skipValidation");
+    args.push("skip_validation=True");
+  }
+  // Releases before the staleness guard never refuse an edit, so there is nothing to skip.
+  if (plan.options.skipStalenessCheck && supports(version, FEATURE_SINCE.stalenessCheck)) {
+    args.push("skip_staleness_check=True");
+  }
+  return args.join(", ");
+}
+
+function packageOps(operations: readonly PlanOperation[]): string {
+  const pairs: string[] = [];
+  for (const op of operations) {
+    if (op.kind !== "installPackages" && op.kind !== "removePackages") continue;
+    const action = op.kind === "installPackages" ? "add" : "remove";
+    for (const spec of op.specs) pairs.push(`(${pyStr(action)}, ${pyStr(spec)})`);
+  }
+  return `[${pairs.join(", ")}]`;
+}
+
+/**
+ * Render a plan as a complete scratchpad program (see `CodeModePlan.toPython`).
+ *
+ * @throws {UnsupportedVersionError} when the version lacks a feature the plan uses.
+ * @throws {InvalidPlanError} for a malformed nonce.
+ */
+export function renderPlan(plan: RenderablePlan, options: ToPythonOptions = {}): string {
+  const version = options.marimoVersion;
+  requireVersion(version, CODE_MODE_SINCE, "Code mode (marimo._code_mode with run_cell)");
+  const nonce = checkNonce(options.nonce ?? createNonce());
+  const body = plan.operations.flatMap((op, i) => [...renderOperation(op, i, version), ""]);
+  const uiNames = [...new Set(plan.operations.flatMap((op) => (op.kind === "setUiValue" ? [op.variableName] : [])))];
+  return [
+    "# marimo-pair code-mode batch (generated). Caller values appear only as escaped literals.",
+    "import marimo._code_mode as _mp_cm",
+    PY_EMIT + PY_BATCH_HELPERS,
+    `_mp_doc = {"ok": False, "created": {}, "edited": [], "deleted": [], "moved": [], "ran": [], "ui": [], "packages": [], "cells": []}`,
+    "_mp_sources = []",
+    `_mp_phase = "queue"`,
+    "try:",
+    `    async with _mp_cm.get_context(${contextArgs(plan, version)}) as _mp_ctx:`,
+    ...body.map((line) => (line === "" ? "" : `${INDENT}${line}`)),
+    `${INDENT}_mp_phase = "apply"`,
+    `    _mp_doc["ok"] = True`,
+    "except Exception as _mp_exc:",
+    `    _mp_doc["error"] = _mp_failure(_mp_exc, _mp_phase, _mp_sources)`,
+    "else:",
+    "    try:",
+    `        _mp_report(_mp_ctx, _mp_doc, [${uiNames.map(pyStr).join(", ")}], ${packageOps(plan.operations)})`,
+    "    except Exception as _mp_exc:",
+    `        _mp_doc["report_error"] = type(_mp_exc).__name__ + ": " + str(_mp_exc)`,
+    `_mp_emit(${pyStr(nonce)}, _mp_doc)`,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,96 @@
+/**
+ * Schemas of the documents printed by code-mode read queries (`codemode/read-queries.ts`).
+ * Loose objects: newer marimo versions may add fields.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { CellErrorSchema } from "./codemode.js";
+
+/** One output of a cell as marimo stores it (`CellOutput`). */
+export const CellOutputSchema = z.looseObject({
+  /** `output`, `stdout`, `stderr`, `marimo-error`, `media`, … */
+  channel: z.string(),
+  /** e.g. `text/html`, `text/plain`, `application/vnd.marimo+error`. */
+  mimetype: z.string(),
+  /** Text for most mimetypes; a list of error objects for `marimo-error`. */
+  data: z.unknown(),
+  /** Seconds since the epoch. */
+  timestamp: z.number().optional(),
+});
+/** A cell output. */
+export type CellOutputData = z.infer<typeof CellOutputSchema>;
+
+/** A cell's configuration. */
+export const CellConfigSchema = z.looseObject({
+  hide_code: z.boolean(),
+  disabled: z.boolean(),
+  column: z.number().nullable(),
+  /** `null` on versions without the option. */
+  expand_output: z.boolean().nullable(),
+});
+
+/** One cell as read by the cells query. */
+export const CellSnapshotSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  status: z.string().nullable(),
+  errors: z.array(CellErrorSchema),
+  config: CellConfigSchema,
+  code: z.string().optional(),
+  output: CellOutputSchema.nullable().optional(),
+  console: z.array(CellOutputSchema).optional(),
+});
+/** A cell snapshot document. */
+export type CellSnapshotData = z.infer<typeof CellSnapshotSchema>;
+/** The cells query's value. */
+export const CellSnapshotListSchema = z.array(CellSnapshotSchema);
+/** The cell query's value (`null` when no cell matches). */
+export const MaybeCellSnapshotSchema = CellSnapshotSchema.nullable();
+
+/** One cell of the graph query. */
+export const GraphCellSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  defs: z.array(z.string()),
+  refs: z.array(z.string()),
+  parents: z.array(z.string()),
+  children: z.array(z.string()),
+});
+
+/** The graph query's value. */
+export const GraphSchema = z.looseObject({
+  cells: z.array(GraphCellSchema),
+  multiply_defined: z.array(z.string()),
+  cycles: z.array(z.array(z.tuple([z.string(), z.string()]))),
+});
+/** A graph document. */
+export type GraphData = z.infer<typeof GraphSchema>;
+
+/** One variable of the variables query. */
+export const VariableSchema = z.looseObject({
+  name: z.string(),
+  cells: z.array(z.string()),
+  defined: z.boolean(),
+  type: z.string().optional(),
+  repr: z.string().optional(),
+});
+/** A variable document. */
+export type VariableData = z.infer<typeof VariableSchema>;
+/** The variables query's value. */
+export const VariableListSchema = z.array(VariableSchema);
+
+/** One installed package. */
+export const PackageSchema = z.looseObject({ name: z.string(), version: z.string() });
+/** A package document. */
+export type PackageData = z.infer<typeof PackageSchema>;
+/** The packages query's value. */
+export const PackageListSchema = z.array(PackageSchema);
+
+/** The envelope of every read query: a value, or the Python failure. */
+export function readDocumentSchema<T extends z.ZodType>(value: T) {
+  return z.union([
+    z.looseObject({ ok: z.literal(true), value }),
+    z.looseObject({ ok: z.literal(false), type: z.string(), message: z.string(), traceback: z.string() }),
+  ]);
+}

@@ -1,0 +1,78 @@
+/**
+ * Schemas of the result document a code-mode batch prints (see `codemode/envelope.ts`).
+ * The document is produced by the SDK's own generated Python but filled with marimo's
+ * data, so objects are loose: extra fields from newer versions pass through.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** One error of a cell: a graph error (prevents running) or the exception it raised. */
+export const CellErrorSchema = z.looseObject({
+  kind: z.string(),
+  message: z.string(),
+});
+/** A cell error as marimo reports it. */
+export type CellErrorData = z.infer<typeof CellErrorSchema>;
+
+/** A cell's state after a batch: status and errors, read after marimo applied and ran it. */
+export const CellStateSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  /** `null` for an empty cell never registered, or on marimo < 0.22.5 (no status there). */
+  status: z.string().nullable(),
+  errors: z.array(CellErrorSchema),
+});
+/** A cell state in the result document. */
+export type CellStateData = z.infer<typeof CellStateSchema>;
+
+/** A package operation and what the package manager lists afterwards. */
+export const PackageStateSchema = z.looseObject({
+  action: z.enum(["add", "remove"]),
+  spec: z.string(),
+  /** The distribution name parsed from the specifier, `null` when it could not be parsed. */
+  name: z.string().nullable(),
+  /** The installed version after the batch, `null` when not installed (or not listed). */
+  version: z.string().nullable(),
+});
+/** A package state in the result document. */
+export type PackageStateData = z.infer<typeof PackageStateSchema>;
+
+/** Why a batch failed, as classified by the generated Python. */
+export const BatchErrorSchema = z.looseObject({
+  kind: z.string(),
+  type: z.string(),
+  message: z.string(),
+  phase: z.enum(["queue", "apply"]),
+  traceback: z.string(),
+  cell_id: z.string().optional(),
+  stale_cells: z.array(z.string()).optional(),
+  names: z.array(z.string()).optional(),
+  cell: z.string().nullable().optional(),
+  line: z.number().nullable().optional(),
+  column: z.number().nullable().optional(),
+});
+/** A failure in the result document. */
+export type BatchErrorData = z.infer<typeof BatchErrorSchema>;
+
+/** The result document of a batch. */
+export const BatchDocumentSchema = z.looseObject({
+  ok: z.boolean(),
+  /** `CellRef.key` → the id marimo gave the cell. */
+  created: z.record(z.string(), z.string()),
+  edited: z.array(z.string()),
+  deleted: z.array(z.string()),
+  moved: z.array(z.string()),
+  ran: z.array(z.string()),
+  /** Variables whose UI elements were set. */
+  ui: z.array(z.string()),
+  packages: z.array(PackageStateSchema),
+  /** False when the package manager could not be asked (versions are then all null). */
+  packages_listed: z.boolean().optional(),
+  cells: z.array(CellStateSchema),
+  error: BatchErrorSchema.optional(),
+  /** Set when the batch was applied but reading the cells afterwards failed. */
+  report_error: z.string().optional(),
+});
+/** The result document of a batch. */
+export type BatchDocument = z.infer<typeof BatchDocumentSchema>;
