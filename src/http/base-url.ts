@@ -28,7 +28,9 @@ export function normalizeBaseUrl(input: string | URL, allowRemote: boolean): URL
   try {
     url = new URL(String(input));
   } catch {
-    throw new TypeError(`Not an absolute URL: '${String(input)}'. Expected e.g. http://127.0.0.1:2718`);
+    // The input is not echoed: it may be a token passed in the wrong place, or carry one
+    // (a copied `?access_token=` URL without its scheme).
+    throw new TypeError("Not an absolute URL. Expected e.g. http://127.0.0.1:2718 (with the scheme).");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new TypeError(`Unsupported URL scheme '${url.protocol}': marimo servers speak http or https.`);

@@ -1,0 +1,287 @@
+/**
+ * The HTTP error mapping (`detailOf`, `errorFromResponse`, `errorFromFailure`), the error
+ * classes' codes and messages, and a sweep proving the token is never inside an error —
+ * not in the message, the stack, any property, or any cause.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "../../../src/client.js";
+import {
+  AmbiguousSessionError,
+  AuthError,
+  ConnectionError,
+  ErrorCode,
+  ExecutionError,
+  HttpError,
+  isMarimoPairError,
+  MarimoPairError,
+  NoSessionError,
+  ProtocolError,
+  RemoteNotAllowedError,
+  SessionNotFoundError,
+  SessionOpenError,
+  StreamIncompleteError,
+  TimeoutError,
+  UnsupportedVersionError,
+} from "../../../src/errors.js";
+import { detailOf, errorFromFailure, errorFromResponse } from "../../../src/http/errors.js";
+import { type FaultServer, sendJson, sseEvent, startFaultServer, startSse } from "../../helpers/fault-server.js";
+
+const REQUEST = { method: "POST", url: "http://127.0.0.1:2718/api/kernel/execute" };
+
+describe("detailOf", () => {
+  it("takes marimo's detail, else error, from a JSON body", () => {
+    expect(detailOf('{"detail": "Invalid session id: s_1"}')).toBe("Invalid session id: s_1");
+    expect(detailOf('{"error": "Missing server token"}')).toBe("Missing server token");
+    expect(detailOf('{"detail": "d", "error": "e"}')).toBe("d");
+    expect(detailOf('  {"detail": "padded"}\n')).toBe("padded");
+  });
+
+  it("serialises a detail that is not a string (validation errors)", () => {
+    expect(detailOf('{"detail": [{"loc": ["body", "code"], "msg": "field required"}]}')).toBe(
+      '[{"loc":["body","code"],"msg":"field required"}]',
+    );
+    expect(detailOf('{"error": {"code": 3}}')).toBe('{"code":3}');
+  });
+
+  it("keeps a short single line of anything else (HTML pages, plain text, JSON without detail)", () => {
+    const html = `<html>\n  <head><title>502 Bad Gateway</title></head>\n<body>${"<p>x</p>\n".repeat(200)}</body></html>`;
+    const detail = detailOf(html);
+    expect(detail.startsWith("<html> <head><title>502 Bad Gateway</title></head> <body><p>x</p>")).toBe(true);
+    expect(detail.length).toBe(300);
+    expect(detailOf("Internal Server Error")).toBe("Internal Server Error");
+    expect(detailOf('{"message": "m"}')).toBe('{"message": "m"}');
+    expect(detailOf('"just a string"')).toBe('"just a string"');
+    expect(detailOf("")).toBe("");
+    expect(detailOf(" \n\t ")).toBe("");
+  });
+
+  it("reads at most 64 KiB of a body", () => {
+    const huge = `{"detail": "${"a".repeat(100_000)}"}`;
+    // Cut before the closing quote: not JSON any more, so a 300-character excerpt.
+    expect(detailOf(huge)).toHaveLength(300);
+  });
+});
+
+describe("errorFromResponse", () => {
+  const response = (status: number, body: string, type = "application/json") =>
+    new Response(body, { status, headers: { "content-type": type } });
+
+  it("maps 401 to AuthError, marimo's unknown-session 500 to SessionNotFoundError, the rest to HttpError", async () => {
+    const auth = await errorFromResponse(response(401, '{"detail": "Authorization header required"}'), REQUEST, "s_1");
+    expect(auth).toBeInstanceOf(AuthError);
+    expect(auth.message).toBe(
+      `POST ${REQUEST.url}: HTTP 401 (Authorization header required). The token is wrong or missing: pass \`token\` or set ` +
+        "MARIMO_TOKEN. A server started with --no-token answering 401 is a `marimo run` server, which never allows editing or executing.",
+    );
+
+    const gone = await errorFromResponse(response(500, '{"detail": "Invalid session id: s_7"}'), REQUEST, "s_1");
+    expect(gone).toBeInstanceOf(SessionNotFoundError);
+    expect(gone).toMatchObject({ code: "session_not_found", sessionId: "s_7", status: 500 });
+    const stable = await errorFromResponse(response(500, '{"detail": "Invalid stable session id: sess-x"}'), REQUEST, undefined);
+    expect(stable).toMatchObject({ code: "session_not_found", sessionId: "sess-x" });
+
+    const other = await errorFromResponse(response(400, '{"detail": "Object missing required field `code`"}'), REQUEST, "s_1");
+    expect(other.constructor).toBe(HttpError);
+    expect(other.message).toBe(`POST ${REQUEST.url}: HTTP 400: Object missing required field \`code\``);
+    const bare = await errorFromResponse(new Response(null, { status: 503 }), REQUEST, undefined);
+    expect(bare.message).toBe(`POST ${REQUEST.url}: HTTP 503`);
+  });
+
+  it("reads a bounded part of an endless error body, then cancels it", async () => {
+    let cancelled = false;
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new TextEncoder().encode("x".repeat(4096)));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const error = await errorFromResponse(new Response(body, { status: 500 }), REQUEST, undefined);
+    expect(error.detail).toHaveLength(300);
+    expect(cancelled).toBe(true);
+    expect(pulled).toBeLessThan(40);
+  });
+});
+
+describe("errorFromFailure", () => {
+  it("returns the caller's abort reason when their signal fired", () => {
+    const reason = new Error("mine");
+    expect(errorFromFailure(new TypeError("fetch failed"), REQUEST, 1000, AbortSignal.abort(reason))).toBe(reason);
+  });
+
+  it("maps a fetch TypeError to ConnectionError naming the cause code", () => {
+    const cause = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+    const error = errorFromFailure(new TypeError("fetch failed", { cause }), REQUEST, 1000, undefined);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as Error).message).toBe(
+      `POST ${REQUEST.url}: could not connect (ECONNREFUSED). Is marimo running at this address? ` +
+        "Check the URL, or run discovery to find live servers.",
+    );
+  });
+
+  it("passes other errors through", () => {
+    const odd = new RangeError("odd");
+    expect(errorFromFailure(odd, REQUEST, 1000, undefined)).toBe(odd);
+  });
+});
+
+describe("error classes", () => {
+  const details = { request: REQUEST, status: 500, detail: "boom" };
+  const all: MarimoPairError[] = [
+    new ConnectionError(REQUEST, "ECONNRESET"),
+    new TimeoutError("idle", 1500, REQUEST, "No event arrived."),
+    new HttpError(details),
+    new AuthError({ ...details, status: 401, detail: "" }),
+    new SessionNotFoundError(details, "s_1"),
+    new ProtocolError("GET /api/sessions: unexpected response shape."),
+    new StreamIncompleteError(REQUEST),
+    new RemoteNotAllowedError("example.com"),
+    new NoSessionError("", []),
+    new AmbiguousSessionError("", [{ sessionId: "s_1", path: null }]),
+    new ExecutionError("", "Traceback...\nValueError: boom\n"),
+    new UnsupportedVersionError("Kernel status", "0.23.0", "0.23.9"),
+    new SessionOpenError(3000, "MARIMO_UNAUTHORIZED", "Pass the server's token."),
+  ];
+
+  it("each has its own code from ErrorCode, its class name, and a guard", () => {
+    const codes = all.map((e) => e.code);
+    expect(new Set(codes).size).toBe(all.length);
+    for (const error of all) {
+      expect(Object.values(ErrorCode)).toContain(error.code);
+      expect(error.name).toBe(error.constructor.name);
+      expect(error).toBeInstanceOf(Error);
+      expect(isMarimoPairError(error)).toBe(true);
+      expect(isMarimoPairError(error, error.code)).toBe(true);
+    }
+    expect(isMarimoPairError(new Error("x"))).toBe(false);
+    expect(isMarimoPairError(all[0], "timeout")).toBe(false);
+  });
+
+  it("say what failed", () => {
+    expect(all.map((e) => e.message)).toEqual([
+      `POST ${REQUEST.url}: could not connect (ECONNRESET). Is marimo running at this address? Check the URL, or run discovery to find live servers.`,
+      `POST ${REQUEST.url}: idle timeout after 1500 ms. No event arrived.`,
+      `POST ${REQUEST.url}: HTTP 500: boom`,
+      expect.stringMatching(/^POST \S+: HTTP 401 \(unauthorized\)\. The token is wrong or missing/),
+      expect.stringMatching(/^POST \S+: marimo does not know session 's_1'\. Session ids change when a browser reloads/),
+      "GET /api/sessions: unexpected response shape. Is this a marimo server, and is this SDK recent enough for its version?",
+      expect.stringMatching(/^POST \S+: the execution stream ended before 'done'\./),
+      expect.stringMatching(/^Refusing to connect to non-local host 'example\.com'/),
+      expect.stringMatching(/^No notebook session is open\./),
+      "1 sessions match; select one by sessionId or absolute file path:\n  s_1  (unsaved notebook)",
+      "The code raised an error: ValueError: boom",
+      "Kernel status is unsupported on marimo 0.23.0; it needs marimo >= 0.23.9. Upgrade marimo.",
+      "marimo refused to open the session (3000 MARIMO_UNAUTHORIZED). Pass the server's token.",
+    ]);
+  });
+});
+
+/** Every string reachable from `value` (own properties, causes, headers, maps), for leak checks. */
+function reachableText(value: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof value === "string") return [value];
+  if (typeof value !== "object" || value === null || seen.has(value)) return [];
+  seen.add(value);
+  const out: string[] = [];
+  if (value instanceof Headers) for (const [k, v] of value) out.push(k, v);
+  if (value instanceof Request || value instanceof Response) out.push(...reachableText(value.headers, seen), value.url);
+  if (value instanceof Map) for (const [k, v] of value) out.push(...reachableText(k, seen), ...reachableText(v, seen));
+  for (const key of Object.getOwnPropertyNames(value)) {
+    out.push(...reachableText((value as Record<string, unknown>)[key], seen));
+  }
+  return out;
+}
+
+describe("the token never appears in an error", () => {
+  const TOKEN = "tok-Zq8-never-print-me";
+  let server: FaultServer;
+
+  beforeAll(async () => {
+    server = await startFaultServer();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  async function errorOf(promise: Promise<unknown>): Promise<unknown> {
+    return promise.then(
+      () => {
+        throw new Error("expected a rejection");
+      },
+      (e: unknown) => e,
+    );
+  }
+
+  it("in any error the client raises against a misbehaving server or no server", async () => {
+    const errors: unknown[] = [];
+    // Nothing listening.
+    errors.push(await errorOf(connect("http://127.0.0.1:1", { token: TOKEN }).sessions()));
+    const c = connect(server.url, { token: TOKEN, timeoutMs: 300 });
+    const nb = await c.session({ file: "nb.py" });
+    const behaviours: [string, Parameters<FaultServer["on"]>[1]][] = [
+      ["401", (_q, res) => sendJson(res, 401, { detail: "Authorization header required" })],
+      ["500", (_q, res) => sendJson(res, 500, { detail: "boom" })],
+      ["unknown session", (_q, res) => sendJson(res, 500, { detail: "Invalid session id: s_1" })],
+      ["html", (_q, res) => res.writeHead(502, { "content-type": "text/html" }).end("<h1>Bad Gateway</h1>")],
+      ["hang", () => undefined],
+      ["json", (_q, res) => sendJson(res, 200, { ok: true })],
+      [
+        "cut",
+        (_q, res) => {
+          startSse(res);
+          res.write(sseEvent("stdout", { data: "x" }));
+          setTimeout(() => res.destroy(), 20);
+        },
+      ],
+      [
+        "bad done",
+        (_q, res) => {
+          startSse(res);
+          res.end(sseEvent("done", { success: 1 }));
+        },
+      ],
+    ];
+    for (const [, behaviour] of behaviours) {
+      server.on("POST /api/kernel/execute", behaviour);
+      errors.push(await errorOf(nb.execute("1")));
+    }
+    server.on("POST /api/kernel/execute", (_q, res) => {
+      startSse(res);
+      res.write(sseEvent("stdout", { data: "x" }));
+    });
+    errors.push(await errorOf(nb.execute("1", { idleTimeoutMs: 50 })));
+    server.on("GET /api/sessions", (_q, res) => sendJson(res, 401, { detail: "Authorization header required" }));
+    errors.push(await errorOf(c.sessions()));
+    server.on("GET /api/sessions", (_q, res) => sendJson(res, 200, { s_1: { filename: 7 } }));
+    errors.push(await errorOf(c.sessions()));
+
+    expect(errors.map((e) => (e as MarimoPairError).code)).toEqual([
+      "connection_failed",
+      "unauthorized",
+      "http_error",
+      "session_not_found",
+      "http_error",
+      "timeout",
+      "protocol_error",
+      "stream_incomplete",
+      "protocol_error",
+      "timeout",
+      "unauthorized",
+      "protocol_error",
+    ]);
+    // The sweep would see a token held anywhere, e.g. in a request inside a cause.
+    const control = new Error("x", { cause: { request: new Request(server.url, { headers: { Authorization: `Bearer ${TOKEN}` } }) } });
+    expect(reachableText(control).some((t) => t.includes(TOKEN))).toBe(true);
+    for (const error of errors) {
+      const text = reachableText(error);
+      expect(text.length).toBeGreaterThan(1);
+      expect(text.filter((t) => t.includes(TOKEN))).toEqual([]);
+    }
+    // The token did reach the server, as a bearer header.
+    expect(server.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    await server.waitForNoSockets();
+  });
+});
