@@ -50,6 +50,10 @@ export const ErrorCode = {
   NotebookValidation: "notebook_validation",
   /** A code-mode batch failed for another reason; nothing was applied. */
   ApplyFailed: "apply_failed",
+  /** marimo did not start: port taken, notebook unreadable, crash or timeout during startup. */
+  LaunchFailed: "launch_failed",
+  /** No way to run marimo was found (no project runner, no `marimo` on PATH, no `uv`). */
+  MarimoNotFound: "marimo_not_found",
 } as const;
 
 /** Union of every {@link ErrorCode} value. */

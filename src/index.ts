@@ -64,3 +64,31 @@ export type {
   StdoutEvent,
   TimerKind,
 } from "./client.js";
+// Lifecycle: launching marimo (Node only): errors and the decision tree.
+export { LaunchError, MarimoNotFoundError } from "./lifecycle/launch-errors.js";
+export type { LaunchAttempt, LaunchFailureReason } from "./lifecycle/launch-errors.js";
+export { planLaunch } from "./lifecycle/launch-plan.js";
+export type { LaunchPlan, LaunchPlanInput, LaunchProbe, RunnerKind } from "./lifecycle/launch-plan.js";
+// Lifecycle: live events, interrupt/restart, rich outputs.
+export { DEFAULT_EVENTS_IDLE_TIMEOUT_MS, DEFAULT_RECONNECT_TIMEOUT_MS } from "./lifecycle/events.js";
+export type { EventsOptions } from "./lifecycle/events.js";
+export type {
+  CellEvent,
+  CellOutput,
+  CellStatus,
+  ClosedEvent,
+  CompletedRunEvent,
+  DocumentChange,
+  DocumentEvent,
+  ExecutionEvent,
+  InterruptedEvent,
+  KernelReadyEvent,
+  KernelStartupErrorEvent,
+  NotebookEvent,
+  NoticeEvent,
+  OtherEvent,
+} from "./lifecycle/event-types.js";
+export { decodeDataUrl, htmlToText, MIMEBUNDLE, outputImage, outputText, unpackMimeBundle } from "./lifecycle/outputs.js";
+export type { InlineImage, OutputLike, VirtualFileImage } from "./lifecycle/outputs.js";
+export { saveImage } from "./lifecycle/save-image.js";
+export type { SavedImage, SaveImageOptions } from "./lifecycle/save-image.js";

@@ -10,6 +10,11 @@ import type { Http } from "../http/client.js";
 import { FEATURE_SINCE, isAtLeast } from "../codemode/version.js";
 import { KernelStatusResponseSchema } from "../schemas/sessions.js";
 import type { KernelState, SessionInfo, SessionSelector } from "./types.js";
+import { watchEvents, type EventsOptions } from "../lifecycle/events.js";
+import type { NotebookEvent } from "../lifecycle/event-types.js";
+import { interruptKernel, restartSession } from "../lifecycle/kernel-control.js";
+import type { InlineImage, OutputLike } from "../lifecycle/outputs.js";
+import { readOutputImage } from "../lifecycle/read-image.js";
 
 /** What a session needs from its client. */
 export interface SessionContext {
@@ -168,5 +173,67 @@ export class NotebookSession {
       options.signal,
     );
     return body.state;
+  }
+
+  /**
+   * Watch the notebook live: cell status, output and console changes, cells created, edited,
+   * moved or deleted (by the person in the browser or by code), kernel-ready, alerts and
+   * banners, completed runs. Unknown notifications come through as `{ type: "other", op, data }`.
+   *
+   * Attaching is read-only: the watcher joins the session as a viewer (marimo's kiosk mode),
+   * so a person's browser keeps editing and an orphaned session is not taken over or renamed.
+   * On (re)connection marimo first sends `kernel-ready` and replays the current cell states.
+   * A stream that ends without a `close` event is reconnected; a `close` (e.g. 1000
+   * `MARIMO_SHUTDOWN` after a restart) is yielded as a final `closed` event. Aborting
+   * `signal` or leaving the loop ends the stream without an error.
+   *
+   * @throws {UnsupportedVersionError} on marimo < 0.23.14.
+   * @throws {SessionOpenError} when marimo refuses the first connection (e.g. the session is gone).
+   * @example
+   * ```ts
+   * for await (const ev of nb.events({ signal })) {
+   *   if (ev.type === "cell" && ev.status !== null) console.log(ev.cellId, ev.status);
+   *   if (ev.type === "document") console.log(ev.source, ev.changes);
+   * }
+   * ```
+   */
+  events(options: EventsOptions = {}): AsyncIterableIterator<NotebookEvent> {
+    return watchEvents(this.#ctx, () => this.#info, options);
+  }
+
+  /**
+   * Interrupt the kernel (like the stop button): a running cell or execution stops with
+   * `KeyboardInterrupt`. Fetches marimo's skew token from the notebook page when needed.
+   *
+   * @example
+   * ```ts
+   * const run = nb.execute("while True: pass");
+   * await nb.interrupt();
+   * (await run).success; // false
+   * ```
+   */
+  async interrupt(options: SignalOptions = {}): Promise<void> {
+    await this.#routed((info) => interruptKernel(this.#ctx, info, options.signal), options.signal);
+  }
+
+  /**
+   * Restart: marimo closes the session and shuts its kernel down (variables are gone) and
+   * resolves once marimo no longer lists it. Every connection to it is closed with
+   * `MARIMO_SHUTDOWN`; a browser shows the kernel as disconnected until the page is
+   * reloaded, which starts a fresh session with a new id. Without a browser, open a fresh
+   * one with `client.openSession({ file })`; this object then finds it by file.
+   */
+  async restart(options: SignalOptions = {}): Promise<void> {
+    await this.#routed((info) => restartSession(this.#ctx, info, options.signal), options.signal);
+  }
+
+  /**
+   * The image of an output (from `execute()` or a cell event) as bytes: decoded from a data
+   * URL, or downloaded when marimo serves it as a virtual file (as for `mo.image(...)`).
+   *
+   * @returns undefined when the output holds no image.
+   */
+  readImage(output: OutputLike, options: SignalOptions = {}): Promise<InlineImage | undefined> {
+    return readOutputImage(this.#ctx, output, options.signal);
   }
 }
