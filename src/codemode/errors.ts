@@ -165,7 +165,7 @@ export class ApplyFailedError extends BatchFailedError {
     const summary =
       kind === "no_result"
         ? "the batch ended without its result document, so whether it was applied is unknown; read the notebook"
-        : `${details.pythonType}: ${details.pythonMessage}; nothing was applied`;
+        : `${details.pythonType}: ${details.pythonMessage.replace(/\.$/, "")}; nothing was applied`;
     super(ErrorCode.ApplyFailed, `Code-mode batch failed (${kind}): ${summary}.`, details, options);
     this.kind = kind;
   }

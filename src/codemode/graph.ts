@@ -10,6 +10,12 @@ export interface GraphCell {
   id: string;
   /** The cell name, `null` when unnamed. */
   name: string | null;
+  /**
+   * True when the kernel's graph has the cell. A cell that never ran in this kernel (a
+   * notebook opened without a browser runs nothing until asked) is not registered, and its
+   * defs, refs, parents and children are empty.
+   */
+  registered: boolean;
   /** Names the cell defines (including imports). */
   defs: string[];
   /** Names the cell reads that it does not define (builtins included). */

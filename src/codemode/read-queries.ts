@@ -94,6 +94,7 @@ def _mp_graph(ctx):
         out.append({
             "id": cid,
             "name": cell.name,
+            "registered": impl is not None,
             "defs": sorted(impl.defs) if impl is not None else [],
             "refs": sorted(impl.refs) if impl is not None else [],
             "parents": sorted(graph.parents.get(cid, ())),

@@ -193,7 +193,7 @@ export async function readCell(
 export async function readGraph(executor: CodeModeExecutor, options: CodeModeCallOptions = {}): Promise<NotebookGraph> {
   const g = await runQuery(executor, graphQuery, GraphSchema, "graph query", options);
   return {
-    cells: g.cells.map((c) => ({ id: c.id, name: unnamed(c.name), defs: c.defs, refs: c.refs, parents: c.parents, children: c.children })),
+    cells: g.cells.map((c) => ({ id: c.id, name: unnamed(c.name), registered: c.registered, defs: c.defs, refs: c.refs, parents: c.parents, children: c.children })),
     multiplyDefined: g.multiply_defined,
     cycles: g.cycles,
   };

@@ -52,6 +52,7 @@ export const MaybeCellSnapshotSchema = CellSnapshotSchema.nullable();
 export const GraphCellSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
+  registered: z.boolean(),
   defs: z.array(z.string()),
   refs: z.array(z.string()),
   parents: z.array(z.string()),

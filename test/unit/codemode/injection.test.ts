@@ -19,7 +19,8 @@ const unit = fc.oneof(
   { arbitrary: fc.constantFrom(..."'\"\\\n\r\t\0#)(]:"), weight: 4 },
   { arbitrary: fc.constantFrom(...NASTY_STRINGS), weight: 2 },
 );
-const hostile = fc.string({ unit, minLength: 1, maxLength: 30 });
+// Targets must not be empty (the builder refuses that); a nasty unit may be "".
+const hostile = fc.string({ unit, minLength: 1, maxLength: 30 }).filter((s) => s !== "");
 // Package specifiers must pass the builder's check; everything else about them is hostile.
 const hostileSpec = hostile.filter(
   (s) => s.trim() !== "" && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.test(s) && !s.split(/\s+/u).some((p) => p.startsWith("-")),

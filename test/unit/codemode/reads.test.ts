@@ -81,11 +81,11 @@ describe("readCells and readCell", () => {
 describe("readGraph and graph walks", () => {
   const graph: NotebookGraph = {
     cells: [
-      { id: "a", name: null, defs: ["x"], refs: [], parents: [], children: ["b", "c"] },
-      { id: "b", name: null, defs: ["y"], refs: ["x"], parents: ["a"], children: ["d"] },
-      { id: "c", name: null, defs: ["z"], refs: ["x"], parents: ["a"], children: ["d"] },
-      { id: "d", name: "end", defs: ["w"], refs: ["y", "z"], parents: ["b", "c"], children: [] },
-      { id: "e", name: null, defs: ["x"], refs: [], parents: [], children: [] },
+      { id: "a", name: null, registered: true, defs: ["x"], refs: [], parents: [], children: ["b", "c"] },
+      { id: "b", name: null, registered: true, defs: ["y"], refs: ["x"], parents: ["a"], children: ["d"] },
+      { id: "c", name: null, registered: true, defs: ["z"], refs: ["x"], parents: ["a"], children: ["d"] },
+      { id: "d", name: "end", registered: true, defs: ["w"], refs: ["y", "z"], parents: ["b", "c"], children: [] },
+      { id: "e", name: null, registered: true, defs: ["x"], refs: [], parents: [], children: [] },
     ],
     multiplyDefined: ["x"],
     cycles: [],
@@ -103,14 +103,14 @@ describe("readGraph and graph walks", () => {
       document: {
         ok: true,
         value: {
-          cells: [{ id: "a", name: "__", defs: ["x"], refs: [], parents: [], children: [] }],
+          cells: [{ id: "a", name: "__", registered: true, defs: ["x"], refs: [], parents: [], children: [] }],
           multiply_defined: [],
           cycles: [[["a", "b"], ["b", "a"]]],
         },
       },
     }));
     expect(await readGraph(executor)).toEqual({
-      cells: [{ id: "a", name: null, defs: ["x"], refs: [], parents: [], children: [] }],
+      cells: [{ id: "a", name: null, registered: true, defs: ["x"], refs: [], parents: [], children: [] }],
       multiplyDefined: [],
       cycles: [[["a", "b"], ["b", "a"]]],
     });
