@@ -6,7 +6,7 @@
  */
 import type { KyInstance } from "ky";
 import type { z } from "zod";
-import type { RequestTarget } from "../errors.js";
+import { type RequestTarget, TimeoutError } from "../errors.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
 import { joinUrl } from "./base-url.js";
 import { errorFromFailure, errorFromResponse, type KyGuards } from "./errors.js";
@@ -64,6 +64,13 @@ export interface Http {
   target(method: string, path: string): RequestTarget;
 }
 
+/** A response whose status was checked, and a bound for reading its body. */
+interface Exchange {
+  response: Response;
+  /** Run a body read under the request's timeout (a stall becomes a `headers` {@link TimeoutError}). */
+  within<T>(read: () => Promise<T>): Promise<T>;
+}
+
 /** ky, loaded on the first request so that importing the SDK stays fast. */
 let kyModule: Promise<typeof import("ky")> | undefined;
 
@@ -92,13 +99,18 @@ export function createHttp(options: HttpOptions): Http {
     url: joinUrl(options.baseUrl, path),
   });
 
-  const request = async (
-    method: "GET" | "POST",
-    path: string,
-    req: HttpRequestOptions = {},
-  ): Promise<Response> => {
+  /**
+   * Send a request and check its status. The headers timeout (ky's `timeout`) ends when the
+   * headers arrive; `within` gives a body read the same allowance again, so a server that
+   * sends headers and then stalls cannot hang a JSON call or an error report forever.
+   * Streams returned to callers (execute, `/sse`) are never bound by it.
+   */
+  const exchange = async (method: "GET" | "POST", path: string, req: HttpRequestOptions): Promise<Exchange> => {
     const where = target(method, path);
     const timeoutMs = req.timeoutMs ?? options.timeoutMs;
+    // Aborted only when a body read outlives its allowance.
+    const bodyDeadline = new AbortController();
+    const signal = req.signal === undefined ? bodyDeadline.signal : AbortSignal.any([req.signal, bodyDeadline.signal]);
     const { instance, guards } = await load();
     let response: Response;
     try {
@@ -108,22 +120,38 @@ export function createHttp(options: HttpOptions): Http {
         headers: { Accept: req.accept ?? "application/json", ...req.headers },
         ...(req.json === undefined ? {} : { json: req.json }),
         ...(req.searchParams === undefined ? {} : { searchParams: req.searchParams }),
-        ...(req.signal === undefined ? {} : { signal: req.signal }),
+        signal,
       });
     } catch (error) {
       throw errorFromFailure(error, where, timeoutMs === false ? 0 : timeoutMs, req.signal, guards);
     }
-    if (!response.ok) throw await errorFromResponse(response, where, req.sessionId);
-    return response;
+    const within = async <T>(read: () => Promise<T>): Promise<T> => {
+      const timer =
+        timeoutMs === false
+          ? undefined
+          : setTimeout(
+              () => bodyDeadline.abort(new TimeoutError("headers", timeoutMs, where, "The response body did not complete.")),
+              timeoutMs,
+            );
+      try {
+        return await read();
+      } catch (error) {
+        if (bodyDeadline.signal.aborted && req.signal?.aborted !== true) throw bodyDeadline.signal.reason;
+        throw errorFromFailure(error, where, 0, req.signal);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    if (!response.ok) throw await within(() => errorFromResponse(response, where, req.sessionId));
+    return { response, within };
   };
 
+  const request = async (method: "GET" | "POST", path: string, req: HttpRequestOptions = {}): Promise<Response> =>
+    (await exchange(method, path, req)).response;
+
   const text = async (path: string, req: HttpRequestOptions = {}): Promise<string> => {
-    const response = await request("GET", path, { accept: "text/plain, */*", ...req });
-    try {
-      return await response.text();
-    } catch (error) {
-      throw errorFromFailure(error, target("GET", path), 0, req.signal);
-    }
+    const { response, within } = await exchange("GET", path, { accept: "text/plain, */*", ...req });
+    return within(() => response.text());
   };
 
   return {
@@ -133,14 +161,8 @@ export function createHttp(options: HttpOptions): Http {
     request,
     text,
     async json(method, path, schema, req = {}) {
-      const raw = await (async () => {
-        const response = await request(method, path, req);
-        try {
-          return await response.text();
-        } catch (error) {
-          throw errorFromFailure(error, target(method, path), 0, req.signal);
-        }
-      })();
+      const { response, within } = await exchange(method, path, req);
+      const raw = await within(() => response.text());
       return parseWire(schema, parseJsonText(raw, `${method} ${path}`), `${method} ${path}`);
     },
   };
