@@ -69,6 +69,32 @@ export interface ExecuteResult {
 /** How the stream obtains its HTTP response; receives the combined abort signal. */
 export type StartExecution = (signal: AbortSignal) => Promise<Response>;
 
+/** How much of a body that is not an event stream is kept on the ProtocolError. */
+const RAW_EXCERPT_CHARS = 2000;
+
+/**
+ * The start of a body, at most `limit` characters; the rest is never read (the body may be
+ * endless), and the body is cancelled.
+ */
+async function excerpt(body: ReadableStream<Uint8Array> | null, limit: number): Promise<string> {
+  if (body === null) return "";
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    while (text.length < limit) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // Keep what arrived; the caller reports the wrong content type either way.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return text.slice(0, limit);
+}
+
 /** UTF-8 length of a string without encoding it. */
 function utf8Length(text: string): number {
   let bytes = 0;
@@ -235,10 +261,10 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     try {
       const response = await this.#response;
       const type = response.headers.get("content-type") ?? "";
-      if (!type.includes("text/event-stream") || response.body === null) {
-        const text = await response.text().catch(() => "");
+      // Media types are case-insensitive.
+      if (!type.toLowerCase().includes("text/event-stream") || response.body === null) {
         throw new ProtocolError(`${this.#target.method} ${this.#target.url}: expected an event stream, got '${type}'.`, {
-          raw: text.slice(0, 2000),
+          raw: await excerpt(response.body, RAW_EXCERPT_CHARS),
         });
       }
       try {

@@ -195,6 +195,39 @@ describe("HTTP errors before the stream", () => {
     expect((error as ProtocolError).message).toContain("expected an event stream, got 'application/json'");
     expect((error as ProtocolError).raw).toBe('{"success":true}');
   });
+
+  fault("200 with an endless HTML body → ProtocolError with a bounded excerpt; the client stops reading", async () => {
+    let written = 0;
+    server.on(EXECUTE, (_req, res, ctx) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      const piece = "<p>login required</p>\n".repeat(1000);
+      const pump = (): void => {
+        while (!ctx.gone() && written < 256 * 1024 * 1024) {
+          written += piece.length;
+          if (!res.write(piece)) {
+            res.once("drain", pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+    });
+    const error = await failure((await session()).execute("1"));
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as ProtocolError).raw).toBe("<p>login required</p>\n".repeat(1000).slice(0, 2000));
+    await expectClosedEarly();
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+    figures["bytes the server wrote before the close (endless HTML)"] = written;
+  });
+
+  fault("a content type in another letter case is still an event stream", async () => {
+    server.on(EXECUTE, (_req, res) => {
+      res.writeHead(200, { "content-type": "Text/Event-Stream; Charset=UTF-8" });
+      res.end(sseEvent("stdout", { data: "ok\n" }) + DONE_OK);
+    });
+    expect(await (await session()).execute("1")).toMatchObject({ success: true, stdout: "ok\n" });
+  });
 });
 
 describe("broken streams", () => {
