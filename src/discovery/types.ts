@@ -31,7 +31,10 @@ export interface DiscoveredServer {
   port: number;
   /** The `--base-url` prefix, `""` when none. */
   baseUrl: string;
-  /** Whether the pid is alive. */
+  /**
+   * Whether the pid is alive: `alive`, `dead` (certainly gone — such a server is listed only when
+   * something still answers at its address) or `unknown` (could not tell, e.g. no `tasklist.exe`).
+   */
   pidState: PidState;
   /** Absolute path of the registry file. */
   registryFile: string;
