@@ -138,6 +138,9 @@ class OutputBuffer {
     // Keep a prefix that fits (approximately, by UTF-16 units; never over budget).
     let keep = Math.min(data.length, this.#left);
     while (keep > 0 && utf8Length(data.slice(0, keep)) > this.#left) keep = Math.floor(keep * 0.9);
+    // Never end on the first half of a surrogate pair (a character cut in two).
+    const last = data.charCodeAt(keep - 1);
+    if (last >= 0xd800 && last <= 0xdbff) keep--;
     this[channel].push(data.slice(0, keep));
     this.#left = 0;
     this.truncated = true;

@@ -1,0 +1,147 @@
+/**
+ * `ExecutionStream` on its own, fed by an injected start function: the buffered result and
+ * its `maxOutputBytes` budget, `throwOnError`, `onEvent`, and the rules of iteration.
+ */
+import { describe, expect, it } from "vitest";
+import { ExecutionError, ProtocolError } from "../../../src/errors.js";
+import type { ExecuteEvent } from "../../../src/execute/events.js";
+import { type ExecuteOptions, ExecutionStream } from "../../../src/execute/stream.js";
+
+const TARGET = { method: "POST", url: "http://127.0.0.1:2718/api/kernel/execute" };
+const DONE_OK = `event: done\ndata: {"success": true, "output": {"mimetype": "text/plain", "data": ""}}\n\n`;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function sse(...events: [string, unknown][]): string {
+  return events.map(([name, payload]) => `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`).join("");
+}
+
+/** A stream over a fixed body; records whether the body was cancelled and the signal aborted. */
+function streamOver(body: string, options: ExecuteOptions = {}, endless = false) {
+  const state = { cancelled: false, signal: undefined as AbortSignal | undefined };
+  const bytes = new TextEncoder().encode(body);
+  let sent = false;
+  const run = new ExecutionStream(
+    TARGET,
+    async (signal) => {
+      state.signal = signal;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (!sent) {
+            sent = true;
+            controller.enqueue(bytes);
+          } else if (!endless) controller.close();
+          // Endless: never answer the next read.
+          else return new Promise<void>(() => undefined);
+          return undefined;
+        },
+        cancel() {
+          state.cancelled = true;
+        },
+      });
+      return new Response(stream, { headers: { "content-type": "text/event-stream" } });
+    },
+    options,
+  );
+  return { run, state };
+}
+
+describe("the buffered result", () => {
+  it("joins stdout and stderr in order and keeps the output", async () => {
+    const { run } = streamOver(
+      sse(["stdout", { data: "a" }], ["stderr", { data: "x" }], ["stdout", { data: "b" }]) +
+        `event: done\ndata: {"success": true, "output": {"mimetype": "text/html", "data": "<b>2</b>"}}\n\n`,
+    );
+    expect(await run.result()).toEqual({
+      success: true,
+      stdout: "ab",
+      stderr: "x",
+      output: { mimetype: "text/html", data: "<b>2</b>" },
+      truncated: false,
+    });
+  });
+
+  it("keeps exactly maxOutputBytes of ASCII (stdout and stderr share the budget) but streams everything", async () => {
+    const seen: ExecuteEvent[] = [];
+    const { run } = streamOver(sse(["stdout", { data: "12345" }], ["stderr", { data: "678" }], ["stdout", { data: "90" }]) + DONE_OK, {
+      maxOutputBytes: 7,
+      onEvent: (e) => seen.push(e),
+    });
+    const result = await run.result();
+    expect(result).toMatchObject({ stdout: "12345", stderr: "67", truncated: true });
+    expect(seen.map((e) => (e.type === "done" ? "done" : e.data))).toEqual(["12345", "678", "90", "done"]);
+  });
+
+  it("counts UTF-8 bytes and never cuts a character in two", async () => {
+    // a, b (1 byte each), 😀 (4 bytes, two UTF-16 units), c.
+    for (const [budget, kept] of [
+      [2, "ab"],
+      [3, "ab"],
+      [5, "ab"],
+      [6, "ab😀"],
+      [7, "ab😀c"],
+    ] as const) {
+      const { run } = streamOver(sse(["stdout", { data: "ab😀c" }]) + DONE_OK, { maxOutputBytes: budget });
+      const result = await run.result();
+      expect(result.stdout, `budget ${budget}`).toBe(kept);
+      expect(result.truncated, `budget ${budget}`).toBe(budget < 7);
+      expect(new TextEncoder().encode(result.stdout).byteLength).toBeLessThanOrEqual(budget);
+      // No lone surrogate at the cut.
+      expect(result.stdout, `budget ${budget}`).not.toMatch(LONE_SURROGATE);
+    }
+    const { run } = streamOver(sse(["stdout", { data: "日本語" }]) + DONE_OK, { maxOutputBytes: 7 });
+    expect(await run.result()).toMatchObject({ stdout: "日本", truncated: true });
+  });
+
+  it("an empty chunk after the budget is spent does not mark the result truncated", async () => {
+    const { run } = streamOver(sse(["stdout", { data: "abc" }], ["stdout", { data: "" }]) + DONE_OK, { maxOutputBytes: 3 });
+    expect(await run.result()).toMatchObject({ stdout: "abc", truncated: false });
+  });
+
+  it("a failure is data by default and an ExecutionError with throwOnError", async () => {
+    const failed = sse(["stdout", { data: "before\n" }], ["stderr", { data: "Traceback\nValueError: boom\n" }]) +
+      `event: done\ndata: {"success": false, "output": {"mimetype": "text/plain", "data": ""}}\n\n`;
+    expect(await streamOver(failed).run.result()).toMatchObject({ success: false, stderr: "Traceback\nValueError: boom\n" });
+    const { run } = streamOver(failed, { throwOnError: true });
+    const error = await run.result().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExecutionError);
+    expect(error).toMatchObject({ code: "execution_failed", stdout: "before\n", stderr: "Traceback\nValueError: boom\n" });
+    expect((error as Error).message).toBe("The code raised an error: ValueError: boom");
+  });
+});
+
+describe("iteration", () => {
+  it("can be iterated once; result() is available after iterating", async () => {
+    const { run } = streamOver(sse(["stdout", { data: "x" }]) + DONE_OK);
+    const events: ExecuteEvent[] = [];
+    for await (const e of run) events.push(e);
+    expect(events.map((e) => e.type)).toEqual(["stdout", "done"]);
+    expect(() => run[Symbol.asyncIterator]()).toThrow(TypeError);
+    await expect(run.result()).resolves.toMatchObject({ stdout: "x" });
+    expect(run.request).toEqual(TARGET);
+  });
+
+  it("an onEvent callback that throws ends the execution with its error and closes the connection", async () => {
+    const oops = new Error("callback broke");
+    const { run, state } = streamOver(sse(["stdout", { data: "x" }]), {
+      onEvent: () => {
+        throw oops;
+      },
+    }, true);
+    await expect(run.result()).rejects.toBe(oops);
+    expect(state.signal?.aborted).toBe(true);
+    expect(state.cancelled).toBe(true);
+  });
+
+  it("a protocol error mid-stream closes the connection", async () => {
+    const { run, state } = streamOver(`event: stdout\ndata: {"data": 5}\n\n`, {}, true);
+    await expect(run.result()).rejects.toBeInstanceOf(ProtocolError);
+    expect(state.signal?.aborted).toBe(true);
+  });
+
+  it("a start function that rejects rejects the iteration and result() with its error", async () => {
+    const boom = new Error("no route");
+    const run = new ExecutionStream(TARGET, () => Promise.reject(boom));
+    await expect(run.result()).rejects.toBe(boom);
+  });
+});
