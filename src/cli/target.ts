@@ -71,9 +71,16 @@ export function isLocalHost(hostname: string, alsoLocal: readonly string[] = [])
   return isLoopbackHost(host) || host === "0.0.0.0" || host === "::" || alsoLocal.includes(host);
 }
 
+async function isWindowsHost(hostname: string, io: CliIo): Promise<boolean> {
+  const { windowsHostAddress } = await import("./wsl-gateway.js");
+  const gateway = await windowsHostAddress(io.env);
+  return gateway !== undefined && isLocalHost(hostname, [gateway]);
+}
+
 /**
  * Connect to a URL the user named. A non-local host is allowed (the user chose it) but
- * warned about on stderr, because code and the token go there.
+ * warned about on stderr, because code and the token go there. Under WSL the Windows host
+ * (the default gateway) counts as local.
  *
  * @throws {UsageError} for a malformed URL.
  */
@@ -84,7 +91,7 @@ export async function connectToUrl(url: string, options: TargetOptions, io: CliI
   } catch {
     throw new UsageError(`--url '${url}' is not an absolute URL (expected e.g. http://127.0.0.1:2718)`, command);
   }
-  if (!isLocalHost(parsed.hostname)) {
+  if (!isLocalHost(parsed.hostname) && !(await isWindowsHost(parsed.hostname, io))) {
     await io.stderr.write(
       `marimo-pair: warning: '${parsed.hostname}' is not this machine; your code` +
         `${tokenOf(options, io.env) === undefined ? "" : " and token"} will be sent there. Make sure you trust it.\n`,
