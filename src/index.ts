@@ -64,11 +64,14 @@ export type {
   StdoutEvent,
   TimerKind,
 } from "./client.js";
-// Lifecycle: launching marimo (Node only): errors and the decision tree.
+// Lifecycle: launching marimo (Node only).
+export { DEFAULT_LAUNCH_TIMEOUT_MS, launchServer } from "./lifecycle/launch.js";
+export type { LaunchedServer, LaunchOptions } from "./lifecycle/launch.js";
 export { LaunchError, MarimoNotFoundError } from "./lifecycle/launch-errors.js";
 export type { LaunchAttempt, LaunchFailureReason } from "./lifecycle/launch-errors.js";
 export { planLaunch } from "./lifecycle/launch-plan.js";
 export type { LaunchPlan, LaunchPlanInput, LaunchProbe, RunnerKind } from "./lifecycle/launch-plan.js";
+export type { ExitStatus } from "./lifecycle/process-tree.js";
 // Lifecycle: live events, interrupt/restart, rich outputs.
 export { DEFAULT_EVENTS_IDLE_TIMEOUT_MS, DEFAULT_RECONNECT_TIMEOUT_MS } from "./lifecycle/events.js";
 export type { EventsOptions } from "./lifecycle/events.js";

@@ -1,0 +1,189 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { LaunchError, launchServer, type LaunchedServer, MarimoNotFoundError } from "../../src/index.js";
+import {
+  makeTempDir,
+  MARIMO_BIN,
+  processesWithEnv,
+  SIMPLE_NOTEBOOK,
+  startMarimo,
+  stopAll,
+} from "../helpers/marimo-server.js";
+
+const started: LaunchedServer[] = [];
+
+afterAll(async () => {
+  await Promise.all(started.map((s) => s.stop()));
+  await stopAll();
+});
+
+/** An isolated environment whose processes carry a tag the test can look for in /proc. */
+async function isolatedEnv(extra: Record<string, string> = {}) {
+  const tag = randomUUID();
+  const state = await makeTempDir("launch-state-");
+  const env = {
+    XDG_STATE_HOME: state,
+    XDG_CONFIG_HOME: join(state, "config"),
+    XDG_CACHE_HOME: join(state, "cache"),
+    MARIMO_SKIP_UPDATE_CHECK: "1",
+    MARIMO_PAIR_MARIMO_OF: process.env["MARIMO_PAIR_TEST_RUN"] ?? "adhoc",
+    MARIMO_PAIR_SERVER: tag,
+    ...extra,
+  };
+  return { env, state, registryDir: join(state, "marimo", "servers"), processes: () => processesWithEnv("MARIMO_PAIR_SERVER", tag) };
+}
+
+async function notebookDir(): Promise<{ dir: string; notebook: string }> {
+  const dir = await makeTempDir("launch-nb-");
+  const notebook = join(dir, "analysis.py");
+  await writeFile(notebook, SIMPLE_NOTEBOOK);
+  return { dir, notebook };
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
+
+describe("launchServer against real marimo", () => {
+  it("starts an explicit command, registers, answers, and stop() leaves no process", async () => {
+    const iso = await isolatedEnv();
+    const { notebook } = await notebookDir();
+    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env });
+    started.push(server);
+    expect(server.runner).toBe("command");
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.serverId).toBe(server.url.replace("http://", ""));
+    expect(server.version).toBe("0.25.2");
+    expect(server.argv).toContain("--no-token");
+    expect(server.argv).toContain("--headless");
+    const health = await fetch(`${server.url}/health`);
+    expect(await health.json()).toEqual({ status: "healthy" });
+    expect(await readdir(iso.registryDir)).toEqual([`${server.serverId.replace(":", "_")}.json`]);
+    expect((await iso.processes()).length).toBeGreaterThan(0);
+
+    await server.stop();
+    expect(await iso.processes()).toEqual([]);
+    // A graceful stop lets marimo remove its registry entry.
+    expect(await readdir(iso.registryDir)).toEqual([]);
+    await server.stop(); // idempotent
+  });
+
+  it("uses the project's .venv when pyproject.toml lists marimo (no uv on PATH)", async () => {
+    const project = await makeTempDir("launch-project-");
+    await writeFile(join(project, "pyproject.toml"), '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["marimo>=0.21"]\n');
+    // The project's environment is ours, linked: cheap, and a real virtualenv layout.
+    await symlink(dirname(dirname(MARIMO_BIN)), join(project, ".venv"));
+    await mkdir(join(project, "notebooks"));
+    const notebook = join(project, "notebooks", "nb.py");
+    await writeFile(notebook, SIMPLE_NOTEBOOK);
+    const emptyBin = await makeTempDir("launch-path-");
+    const iso = await isolatedEnv({ PATH: emptyBin });
+    const server = await launchServer({ notebook, cwd: project, headless: true, env: iso.env });
+    started.push(server);
+    expect(server.runner).toBe("project-venv");
+    expect(server.argv[0]).toBe(join(project, ".venv", "bin", "marimo"));
+    const sessions = await fetch(`${server.url}/api/sessions`);
+    expect(sessions.status).toBe(200);
+    await server.stop();
+    expect(await iso.processes()).toEqual([]);
+  });
+
+  it("reports a taken port as port-in-use, with marimo's stderr, and leaves no process", async () => {
+    const other = await startMarimo();
+    try {
+      const iso = await isolatedEnv();
+      const { notebook } = await notebookDir();
+      const error = await launchServer({ command: [MARIMO_BIN], notebook, port: other.port, headless: true, env: iso.env }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(LaunchError);
+      const launch = error as LaunchError;
+      expect(launch.code).toBe("launch_failed");
+      expect(launch.reason).toBe("port-in-use");
+      expect(launch.stderrTail).toMatch(/address already in use/);
+      expect(launch.message).toMatch(/address already in use/);
+      expect(await iso.processes()).toEqual([]);
+      // The other server was not touched.
+      expect((await fetch(`${other.url}/health`)).status).toBe(200);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("says how to install marimo when none can be found (empty PATH, no project)", async () => {
+    const emptyBin = await makeTempDir("launch-path-");
+    const { dir, notebook } = await notebookDir();
+    const iso = await isolatedEnv({ PATH: emptyBin });
+    const error = await launchServer({ notebook, cwd: dir, headless: true, env: iso.env }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MarimoNotFoundError);
+    expect((error as MarimoNotFoundError).code).toBe("marimo_not_found");
+    expect((error as Error).message).toMatch(/pip install marimo/);
+    expect((error as MarimoNotFoundError).searched).toContain("marimo on PATH");
+  });
+
+  it("reports a missing program in an explicit command as marimo-not-found", async () => {
+    const iso = await isolatedEnv();
+    const error = await launchServer({ command: ["/nonexistent/bin/marimo"], headless: true, env: iso.env }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MarimoNotFoundError);
+  });
+
+  it("reports a notebook marimo cannot create as notebook-unreadable", async () => {
+    const iso = await isolatedEnv();
+    const dir = await makeTempDir("launch-nb-");
+    const error = await launchServer({
+      command: [MARIMO_BIN],
+      notebook: join(dir, "missing-dir", "nb.py"),
+      cwd: dir,
+      headless: true,
+      env: iso.env,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LaunchError);
+    expect((error as LaunchError).reason).toBe("notebook-unreadable");
+    expect((error as LaunchError).stderrTail).toMatch(/Parent directory does not exist/);
+    expect((error as LaunchError).exitCode).not.toBe(0);
+  });
+
+  it("gives up at the deadline with a timeout error and ends the process tree", async () => {
+    const iso = await isolatedEnv();
+    const { notebook } = await notebookDir();
+    const error = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env, timeoutMs: 300 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(LaunchError);
+    expect((error as LaunchError).reason).toBe("timeout");
+    expect(await iso.processes()).toEqual([]);
+  });
+
+  it("ends the whole process tree when the signal aborts, during startup and after", async () => {
+    const iso = await isolatedEnv();
+    const { notebook } = await notebookDir();
+    const early = new AbortController();
+    const pending = launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env, signal: early.signal });
+    setTimeout(() => early.abort(new Error("changed my mind")), 200);
+    await expect(pending).rejects.toThrow("changed my mind");
+    expect(await iso.processes()).toEqual([]);
+
+    const late = new AbortController();
+    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env, signal: late.signal });
+    started.push(server);
+    // Start a kernel too, so the tree has more than the server in it.
+    const sse = new AbortController();
+    const stream = await fetch(`${server.url}/sse?session_id=s_launch1`, { signal: sse.signal });
+    const reader = stream.body!.getReader();
+    await reader.read();
+    expect(await eventually(async () => (await iso.processes()).length >= 2)).toBe(true);
+    late.abort();
+    expect(await eventually(async () => (await iso.processes()).length === 0)).toBe(true);
+    await server.exited;
+    sse.abort();
+    expect(existsSync(join(iso.registryDir, `${server.serverId.replace(":", "_")}.json`))).toBe(false);
+  });
+});
