@@ -23,11 +23,16 @@ def _mp_emit(nonce, doc):
     _mp_sys.stdout.flush()
 
 
+def _mp_cell_id(cell):
+    # marimo < 0.22 calls the id cell_id.
+    return str(getattr(cell, "id", None) or getattr(cell, "cell_id"))
+
+
 def _mp_cell_state(cell):
     status = getattr(cell, "status", None)
     return {
-        "id": str(cell.id),
-        "name": cell.name,
+        "id": _mp_cell_id(cell),
+        "name": getattr(cell, "name", None) or "",
         "status": None if status is None else str(status),
         "errors": [{"kind": e.kind, "message": e.msg} for e in getattr(cell, "errors", ())],
     }
@@ -43,10 +48,10 @@ def _mp_target(ctx, kind, value):
     if kind == "name":
         for i in range(len(cells)):
             if cells[i].name == value:
-                return str(cells[i].id)
+                return _mp_cell_id(cells[i])
         return value
     try:
-        found = str(cells[value].id)
+        found = _mp_cell_id(cells[value])
     except KeyError:
         found = None
     if kind == "id" and found != value:
@@ -104,6 +109,13 @@ def _mp_failure(exc, phase, sources):
     elif isinstance(exc, RuntimeError) and message.startswith("Multiply-defined names:"):
         info["kind"] = "multiply_defined"
         info["names"] = re.findall(r"^  - '([^']*)'", message, re.M)
+        if not info["names"]:
+            # marimo < 0.22.4 wrote the names as a Python list on the first line.
+            import ast
+            try:
+                info["names"] = [str(n) for n in ast.literal_eval(message.split("\n")[0].split(":", 1)[1].strip())]
+            except Exception:
+                pass
     elif isinstance(exc, RuntimeError) and message.startswith("Cycles detected:"):
         info["kind"] = "cycles"
     elif isinstance(exc, LookupError):
@@ -153,7 +165,7 @@ def _mp_report(ctx, doc, ui_names, package_ops):
     cells = ctx.cells
     for i in range(len(cells)):
         cell = cells[i]
-        if str(cell.id) in watch:
+        if _mp_cell_id(cell) in watch:
             doc["cells"].append(_mp_cell_state(cell))
     if package_ops:
         doc["packages"], doc["packages_listed"] = _mp_packages(ctx, package_ops)

@@ -21,17 +21,17 @@ def _mp_output(out):
 
 
 def _mp_snapshot(cell, with_code, with_outputs):
-    cfg = cell.config
+    cfg = getattr(cell, "config", None)
     snap = _mp_cell_state(cell)
     snap["config"] = {
-        "hide_code": bool(cfg.hide_code),
-        "disabled": bool(cfg.disabled),
-        "column": cfg.column,
+        "hide_code": bool(getattr(cfg, "hide_code", False)),
+        "disabled": bool(getattr(cfg, "disabled", False)),
+        "column": getattr(cfg, "column", None),
         "expand_output": getattr(cfg, "expand_output", None),
     }
     if with_code:
         # Reading .code records a read for marimo's staleness guard.
-        snap["code"] = cell.code
+        snap["code"] = cell.code or ""
     if with_outputs and hasattr(cell, "output"):
         out = cell.output
         snap["output"] = None if out is None else _mp_output(out)
@@ -50,7 +50,7 @@ def _mp_find(ctx, kind, value):
         cell = cells[value]
     except KeyError:
         return None
-    if kind == "id" and str(cell.id) != value:
+    if kind == "id" and _mp_cell_id(cell) != value:
         return None
     return cell
 `;
@@ -89,11 +89,11 @@ def _mp_graph(ctx):
     out = []
     for i in range(len(cells)):
         cell = cells[i]
-        cid = str(cell.id)
+        cid = _mp_cell_id(cell)
         impl = graph.cells.get(cid)
         out.append({
             "id": cid,
-            "name": cell.name,
+            "name": getattr(cell, "name", None) or "",
             "registered": impl is not None,
             "defs": sorted(impl.defs) if impl is not None else [],
             "refs": sorted(impl.refs) if impl is not None else [],

@@ -34,9 +34,14 @@ export interface RenderablePlan {
   readonly options: { readonly skipValidation: boolean; readonly skipStalenessCheck: boolean };
 }
 
-/** The first marimo release whose code mode this SDK drives (cells no longer run on creation). */
+/**
+ * The first marimo release whose code mode this SDK drives (cells no longer run on creation).
+ * Checked against real 0.21.1, 0.22.0, 0.23.1 and 0.25.2. On 0.21.x, a batch that runs cells
+ * that already existed may print its result only into the next execution, so `applyPlan`
+ * reports `no_result` although the batch was applied; statuses need marimo ≥ 0.22.5.
+ */
 export const CODE_MODE_SINCE = FEATURE_SINCE.runCell;
-/** `get_context(skip_validation=...)` (earlier releases spelled the option differently). */
+/** `get_context(skip_validation=...)`; earlier releases spelled it `check=False`. */
 export const SKIP_VALIDATION_SINCE = "0.22.0";
 
 const INDENT = "        ";
@@ -120,8 +125,7 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
 function contextArgs(plan: RenderablePlan, version: string | undefined): string {
   const args: string[] = [];
   if (plan.options.skipValidation) {
-    requireVersion(version, SKIP_VALIDATION_SINCE, "skipValidation");
-    args.push("skip_validation=True");
+    args.push(supports(version, SKIP_VALIDATION_SINCE) ? "skip_validation=True" : "check=False");
   }
   // Releases before the staleness guard never refuse an edit, so there is nothing to skip.
   if (plan.options.skipStalenessCheck && supports(version, FEATURE_SINCE.stalenessCheck)) {

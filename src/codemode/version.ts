@@ -21,10 +21,23 @@ export function parseMarimoVersion(text: string): MarimoVersion | undefined {
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), suffix: m[4] ?? "" };
 }
 
+// PEP 440 order of suffixes around a release: dev < a < b < rc < (release) < post.
+const SUFFIX_RANK: Readonly<Record<string, number>> = { dev: 0, a: 1, alpha: 1, b: 2, beta: 2, c: 3, rc: 3, post: 5 };
+const RELEASE_RANK = 4;
+
+/** `[rank, number]` of a suffix such as `dev3`, `rc1`, `.post2`; local labels (`+abc`) are ignored. */
+function suffixKey(suffix: string): [number, number] {
+  const m = /^[._-]?([a-z]+)[._-]?(\d*)/i.exec(suffix.split("+")[0] ?? "");
+  if (m === null) return [RELEASE_RANK, 0];
+  const rank = SUFFIX_RANK[(m[1] ?? "").toLowerCase()];
+  return rank === undefined ? [RELEASE_RANK, 0] : [rank, Number(m[2] || 0)];
+}
+
 /**
  * Compare two versions: negative when `a < b`, 0 when equal, positive when `a > b`.
- * A pre-release sorts before its release (`0.23.7.dev3 < 0.23.7`). Unparseable
- * versions sort after every parseable one (treated as newest).
+ * Suffixes follow PEP 440 (`0.23.7.dev3 < 0.23.7rc1 < 0.23.7 < 0.23.7.post1`); unknown
+ * suffixes and local labels count as the release. Unparseable versions sort after every
+ * parseable one (treated as newest).
  */
 export function compareMarimoVersions(a: string, b: string): number {
   const va = parseMarimoVersion(a);
@@ -32,10 +45,9 @@ export function compareMarimoVersions(a: string, b: string): number {
   if (va === undefined || vb === undefined) return (va === undefined ? 1 : 0) - (vb === undefined ? 1 : 0);
   const diff = va.major - vb.major || va.minor - vb.minor || va.patch - vb.patch;
   if (diff !== 0) return diff;
-  if (va.suffix === vb.suffix) return 0;
-  if (va.suffix === "") return 1;
-  if (vb.suffix === "") return -1;
-  return va.suffix < vb.suffix ? -1 : 1;
+  const [ra, na] = suffixKey(va.suffix);
+  const [rb, nb] = suffixKey(vb.suffix);
+  return ra - rb || na - nb;
 }
 
 /** True when `version` is at least `minimum`. */

@@ -22,10 +22,10 @@ describe("version gates of toPython", () => {
     expect(() => plan.toPython({ marimoVersion: "0.23.1" })).toThrow(/unsupported on marimo 0\.23\.1.*>= 0\.23\.2/);
   });
 
-  it("refuses code mode before 0.21.1 and skipValidation before 0.22.0", () => {
+  it("refuses code mode before 0.21.1, and spells skipValidation check=False before 0.22.0", () => {
     expect(() => packages.toPython({ marimoVersion: "0.21.0" })).toThrow(UnsupportedVersionError);
     const plan = codeMode(() => undefined, { skipValidation: true });
-    expect(() => plan.toPython({ marimoVersion: "0.21.1" })).toThrow(/skipValidation/);
+    expect(plan.toPython({ marimoVersion: "0.21.1" })).toContain("get_context(check=False)");
     expect(plan.toPython({ marimoVersion: "0.22.0" })).toContain("get_context(skip_validation=True)");
   });
 
@@ -50,6 +50,19 @@ describe("marimo versions", () => {
     expect(parseMarimoVersion("not a version")).toBeUndefined();
     const sorted = ["0.25.2", "0.23.7", "0.23.7.dev3", "0.9.1", "0.23.10"].sort(compareMarimoVersions);
     expect(sorted).toEqual(["0.9.1", "0.23.7.dev3", "0.23.7", "0.23.10", "0.25.2"]);
+    const pep440 = ["0.23.7.post1", "0.23.7", "0.23.7rc1", "0.23.7b2", "0.23.7a1", "0.23.7.dev3", "0.23.7.dev10"];
+    expect([...pep440].sort(compareMarimoVersions)).toEqual([
+      "0.23.7.dev3",
+      "0.23.7.dev10",
+      "0.23.7a1",
+      "0.23.7b2",
+      "0.23.7rc1",
+      "0.23.7",
+      "0.23.7.post1",
+    ]);
+    expect(compareMarimoVersions("0.23.7+local", "0.23.7")).toBe(0);
+    expect(isAtLeast("0.23.7.post1", "0.23.7")).toBe(true);
+    expect(isAtLeast("garbage", "0.23.7")).toBe(true);
     expect(isAtLeast("0.25.2", "0.23.7")).toBe(true);
     expect(isAtLeast("0.23.6", "0.23.7")).toBe(false);
   });
