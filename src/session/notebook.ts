@@ -219,9 +219,9 @@ export class NotebookSession {
   /**
    * Restart: marimo closes the session and shuts its kernel down (variables are gone) and
    * resolves once marimo no longer lists it. Every connection to it is closed with
-   * `MARIMO_SHUTDOWN`; a browser shows the kernel as disconnected until the page is
-   * reloaded, which starts a fresh session with a new id. Without a browser, open a fresh
-   * one with `client.openSession({ file })`; this object then finds it by file.
+   * `MARIMO_SHUTDOWN`; a browser shows "kernel not found" until the person reloads the
+   * page, which starts a fresh session with a new id. Without a browser, open a fresh one
+   * with `client.openSession({ file })`; this object then finds it by file.
    */
   async restart(options: SignalOptions = {}): Promise<void> {
     await this.#routed((info) => restartSession(this.#ctx, info, options.signal), options.signal);

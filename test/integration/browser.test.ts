@@ -140,4 +140,23 @@ describe("a person watching in Chromium", () => {
     await watching;
     expect(seen.find((s) => s.includes("typed by a person"))).toMatch(/^set-code:x = 1 {2}# typed by a person$/);
   });
+
+  it("restart: the page says the kernel is gone, and a reload starts a fresh kernel the SDK finds by file", async () => {
+    const before = await client.sessions();
+    await nb.restart();
+    const pageText = () => page.evaluate(() => document.body.innerText);
+    await until(async () => ((await pageText()).includes("kernel not found") ? true : undefined), "the page to notice");
+    expect(await client.sessions()).toEqual([]);
+    await page.reload();
+    await page.waitForSelector(".cm-content", { timeout: 60_000 });
+    const after = await until(async () => {
+      const sessions = await client.sessions();
+      return sessions.length === 1 ? sessions : undefined;
+    }, "the reloaded page's session");
+    expect(after[0]?.sessionId).not.toBe(before[0]?.sessionId);
+    const fresh = await nb.execute("print(browser_answer)");
+    expect(fresh.success).toBe(false);
+    expect(fresh.stderr).toMatch(/NameError/);
+    expect(nb.sessionId).toBe(after[0]?.sessionId);
+  });
 });
