@@ -8,7 +8,7 @@ import type { KyInstance } from "ky";
 import type { z } from "zod";
 import { type RequestTarget, TimeoutError } from "../errors.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
-import { joinUrl } from "./base-url.js";
+import { isLoopbackHost, joinUrl } from "./base-url.js";
 import { errorFromFailure, errorFromResponse, type KyGuards } from "./errors.js";
 
 /** Options of {@link createHttp}. */
@@ -94,6 +94,7 @@ export function createHttp(options: HttpOptions): Http {
     return loaded;
   };
 
+  const local = isLoopbackHost(options.baseUrl.hostname);
   const target = (method: string, path: string): RequestTarget => ({
     method,
     url: joinUrl(options.baseUrl, path),
@@ -120,6 +121,9 @@ export function createHttp(options: HttpOptions): Http {
         headers: { Accept: req.accept ?? "application/json", ...req.headers },
         ...(req.json === undefined ? {} : { json: req.json }),
         ...(req.searchParams === undefined ? {} : { searchParams: req.searchParams }),
+        // A redirect would re-send a POST body (code) to wherever it points, past the
+        // loopback check; marimo never redirects a POST, so from a local server none is followed.
+        ...(method === "POST" && local ? { redirect: "manual" as const } : {}),
         signal,
       });
     } catch (error) {

@@ -59,7 +59,8 @@ export async function errorFromResponse(
   request: RequestTarget,
   sessionId: string | undefined,
 ): Promise<HttpError> {
-  const detail = detailOf(await readBounded(response).catch(() => ""));
+  let detail = detailOf(await readBounded(response).catch(() => ""));
+  if (detail === "" && response.status >= 300 && response.status < 400) detail = "a redirect, which is not followed";
   const details: HttpErrorDetails = { request, status: response.status, detail };
   if (response.status === 401) return new AuthError(details);
   const unknownSession = /^Invalid (?:stable )?session id: (.*)$/.exec(detail);

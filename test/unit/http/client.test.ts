@@ -93,6 +93,35 @@ describe("bodies that stall after the headers", () => {
   });
 });
 
+describe("redirects", () => {
+  it("a POST from a local server is not redirected (the code would go where the Location points); a GET is", async () => {
+    const elsewhere = await startFaultServer();
+    try {
+      elsewhere.on("POST /api/kernel/execute", (_req, res) => sendJson(res, 500, { detail: "must not be reached" }));
+      server.on("POST /api/kernel/execute", (_req, res) => {
+        res.writeHead(307, { location: `${elsewhere.url}/api/kernel/execute` });
+        res.end();
+      });
+      server.on("GET /api/version", (_req, res) => {
+        res.writeHead(302, { location: `${elsewhere.url}/api/version` });
+        res.end();
+      });
+      const c = connect(server.url, { token: "tok-not-for-elsewhere" });
+      const error = await failure((await c.session()).execute("print('private')"));
+      expect(error).toBeInstanceOf(HttpError);
+      expect(error).toMatchObject({ status: 307, detail: "a redirect, which is not followed" });
+      expect(elsewhere.seen("POST /api/kernel/execute")).toEqual([]);
+      expect(await c.version()).toBe("0.25.2");
+      // Followed across origins without the token (fetch drops Authorization there).
+      expect(elsewhere.seen("GET /api/version")[0]?.headers.authorization).toBeUndefined();
+      await server.waitForNoSockets();
+      await elsewhere.waitForNoSockets();
+    } finally {
+      await elsewhere.close();
+    }
+  });
+});
+
 describe("ordinary answers", () => {
   it("a body that arrives slowly but within the allowance is read", async () => {
     server.on("GET /api/sessions", async (_req, res, ctx) => {
