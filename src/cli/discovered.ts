@@ -71,7 +71,7 @@ export async function notebookFromDiscovery(
   if (others.length === 0) {
     const client = connectDiscovered(only, options, io);
     context.url = client.url;
-    return { url: client.url, notebook: await client.session(selector) };
+    return { url: client.url, client, notebook: await client.session(selector) };
   }
   if (selector.file === undefined && selector.sessionId === undefined) {
     throw new CliFailure(
@@ -87,7 +87,7 @@ export async function notebookFromDiscovery(
     live.map(async (server) => {
       const client = connectDiscovered(server, options, io);
       try {
-        found.push({ url: client.url, notebook: await client.session(selector) });
+        found.push({ url: client.url, client, notebook: await client.session(selector) });
       } catch (error) {
         if (error instanceof NoSessionError) return;
         if (error instanceof AmbiguousSessionError) ambiguousOn.push(`  ${client.url}: ${error.candidates.length} notebooks match`);

@@ -109,6 +109,8 @@ export async function connectToUrl(url: string, options: TargetOptions, io: CliI
 export interface ResolvedNotebook {
   /** The server's base URL. */
   url: string;
+  /** The client of that server. */
+  client: MarimoClient;
   /** The selected session. */
   notebook: NotebookSession;
 }
@@ -130,7 +132,7 @@ export async function resolveNotebook(
   if (options.url !== undefined) {
     const client = await connectToUrl(options.url, options, io, command);
     context.url = client.url;
-    return { url: client.url, notebook: await client.session(selector) };
+    return { url: client.url, client, notebook: await client.session(selector) };
   }
   const { notebookFromDiscovery } = await import("./discovered.js");
   return notebookFromDiscovery(selector, options, io, context);

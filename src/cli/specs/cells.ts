@@ -19,8 +19,12 @@ errors, read from the running kernel (not from the .py file).
 ${TARGET_HELP}
 
 Options:
-  --json           print the cells as a JSON array (the SDK's cell snapshots) instead
-                   of a table
+  --json           print a JSON array instead of a table: per cell its id, name,
+                   config, status, errors, code, and last output and console output
+                   (outputs need marimo >= 0.23.7; images arrive as data: URLs)
+
+Reading the cells this way also counts, for marimo, as having read their code, which
+marimo requires before a cell may be edited.
 
 Exit status: 0 listed, 1 no server or session could be reached or chosen, 2 wrong usage.
 
