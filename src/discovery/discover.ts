@@ -57,9 +57,14 @@ export interface DiscoveryResult {
   diagnostics: DiscoveryDiagnostic[];
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
+/** The largest delay timers accept (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function positive(name: string, value: number | undefined, fallback: number, unit: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number of ms, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw new RangeError(`${name} must be a positive number of ${unit} up to ${MAX_TIMER_MS}, got ${value}`);
+  }
   return value;
 }
 
@@ -97,9 +102,9 @@ function normalizeDirectories(directories: readonly (string | RegistryDirectory)
  * ```
  */
 export async function discoverServersDetailed(options: DiscoverOptions = {}): Promise<DiscoveryResult> {
-  const timeoutMs = positive("timeoutMs", options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS);
-  const connectTimeoutMs = positive("connectTimeoutMs", options.connectTimeoutMs, DEFAULT_PROBE_CONNECT_TIMEOUT_MS);
-  const maxEntryBytes = Math.floor(positive("maxEntryBytes", options.maxEntryBytes, DEFAULT_MAX_ENTRY_BYTES));
+  const timeoutMs = positive("timeoutMs", options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS, "ms");
+  const connectTimeoutMs = positive("connectTimeoutMs", options.connectTimeoutMs, DEFAULT_PROBE_CONNECT_TIMEOUT_MS, "ms");
+  const maxEntryBytes = Math.floor(positive("maxEntryBytes", options.maxEntryBytes, DEFAULT_MAX_ENTRY_BYTES, "bytes"));
   const { signal } = options;
   signal?.throwIfAborted();
   const system = resolveSystem(options.system);

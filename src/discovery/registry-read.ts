@@ -40,6 +40,7 @@ export interface DirectoryContents {
 export type ReadBytesResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: InvalidEntryReason; detail: string };
 
 const NONBLOCK = constants.O_NONBLOCK ?? 0;
+const CHUNK_BYTES = 16 * 1024;
 
 /**
  * Read a regular file of at most `maxBytes`. Pipes and devices are refused before opening (so a
@@ -51,15 +52,18 @@ export async function readBoundedFile(file: string, maxBytes: number): Promise<R
     if (!info.isFile()) return { ok: false, reason: "not-a-file", detail: "not a regular file" };
     const handle = await open(file, constants.O_RDONLY | NONBLOCK);
     try {
-      const buffer = new Uint8Array(maxBytes + 1);
+      const chunks: Uint8Array[] = [];
       let length = 0;
-      while (length < buffer.length) {
-        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      // Chunked, so a large cap costs nothing for the usual 250-byte file.
+      while (length <= maxBytes) {
+        const chunk = new Uint8Array(Math.min(CHUNK_BYTES, maxBytes + 1 - length));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
         if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
         length += bytesRead;
       }
       if (length > maxBytes) return { ok: false, reason: "too-large", detail: `larger than ${maxBytes} bytes` };
-      return { ok: true, bytes: buffer.slice(0, length) };
+      return { ok: true, bytes: Buffer.concat(chunks, length) };
     } finally {
       await handle.close();
     }

@@ -195,6 +195,7 @@ describe("discoverServers", () => {
     await expect(discoverServers({ directories: [], timeoutMs: 0 })).rejects.toThrow(RangeError);
     await expect(discoverServers({ directories: [], connectTimeoutMs: Number.NaN })).rejects.toThrow(RangeError);
     await expect(discoverServers({ directories: [], maxEntryBytes: -1 })).rejects.toThrow(RangeError);
+    await expect(discoverServers({ directories: [], timeoutMs: 2 ** 31 })).rejects.toThrow(RangeError);
   });
 
   it("reports a failed deletion and a file rewritten since it was read", async () => {

@@ -106,4 +106,14 @@ describe("readBoundedFile", () => {
     expect(await readBoundedFile(join(dir, "a"), 100)).toMatchObject({ ok: true });
     expect(await readBoundedFile(join(dir, "a"), 99)).toEqual({ ok: false, reason: "too-large", detail: "larger than 99 bytes" });
   });
+
+  it("reads across several chunks, and a huge cap costs nothing", async () => {
+    const dir = await tempDir();
+    const text = "0123456789".repeat(4000);
+    await writeFile(join(dir, "b"), text);
+    const read = await readBoundedFile(join(dir, "b"), 40_000);
+    expect(read.ok && Buffer.from(read.bytes).toString()).toBe(text);
+    expect(await readBoundedFile(join(dir, "b"), 39_999)).toMatchObject({ ok: false, reason: "too-large" });
+    expect(await readBoundedFile(join(dir, "b"), 2 ** 40)).toMatchObject({ ok: true });
+  });
 });
