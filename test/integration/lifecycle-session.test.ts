@@ -146,6 +146,26 @@ describe("nb.events() on a skew-protected server", () => {
   });
 });
 
+describe("attaching to an orphaned session", () => {
+  it("watches without resuming, renaming or taking it over", async () => {
+    owned.close();
+    await owned.closed;
+    const before = await client.sessions();
+    expect(before).toHaveLength(1);
+    const w = watch(nb);
+    await w.until((evs) => evs.some((e) => e.type === "kernel-ready"));
+    expect(await client.sessions()).toEqual(before);
+    expect((await nb.execute("print('orphan ok')")).stdout).toBe("orphan ok\n");
+    await w.until((evs) => evs.some((e) => e.type === "completed-run"));
+    await w.stop();
+    expect(await client.sessions()).toEqual(before);
+    // The SDK's own session can still resume it (then it is re-keyed to the new connection).
+    owned = await client.openSession({});
+    expect(owned.resumed).toBe(true);
+    expect(owned.role).toBe("editor");
+  });
+});
+
 describe("outputs a person would look at", () => {
   it("reads mo.image output (a virtual file) as PNG bytes and saves it", async () => {
     const r = await nb.execute(`${TINY_PNG}\nimport marimo as mo\nmo.image(_tiny_png())`);
