@@ -19,6 +19,7 @@ import {
   TimeoutError,
 } from "../../../src/client.js";
 import type { ExecuteEvent } from "../../../src/execute/events.js";
+import { connect as connectNode } from "../../../src/session/connect-node.js";
 import {
   DONE_OK,
   type FaultServer,
@@ -557,6 +558,50 @@ describe("cancellation", () => {
     const run = (await session()).stream("1", { timeoutMs: 60_000 });
     run.abort();
     await expect(run.result()).rejects.toMatchObject({ name: "AbortError" });
+  });
+});
+
+describe("through the Node entry's fetch (an undici agent without timeouts of its own)", () => {
+  const nodeSession = (timeoutMs = HEADERS_TIMEOUT_MS) => connectNode(server.url, { timeoutMs }).session({ file: "nb.py" });
+
+  fault("a hang before headers → TimeoutError 'headers'", async () => {
+    server.on(EXECUTE, () => undefined);
+    const started = performance.now();
+    const error = await failure((await nodeSession(500)).execute("1"));
+    expect(error).toMatchObject({ code: "timeout", timer: "headers" });
+    expectFiredAfter(performance.now() - started, 500);
+    await expectClosedEarly();
+  });
+
+  fault("a hang mid-stream with idleTimeoutMs → TimeoutError 'idle'", async () => {
+    server.on(EXECUTE, (_req, res) => {
+      startSse(res);
+      res.write(sseEvent("stdout", { data: "started\n" }));
+    });
+    const error = await failure((await nodeSession()).execute("1", { idleTimeoutMs: 500 }));
+    expect(error).toMatchObject({ code: "timeout", timer: "idle" });
+    await expectClosedEarly();
+  });
+
+  fault("a cut stream → StreamIncompleteError", async () => {
+    server.on(EXECUTE, async (_req, res, ctx) => {
+      startSse(res);
+      res.write(sseEvent("stdout", { data: "partial\n" }));
+      await ctx.sleep(50);
+      res.destroy();
+    });
+    expect(await failure((await nodeSession()).execute("1"))).toBeInstanceOf(StreamIncompleteError);
+  });
+
+  fault("break in for-await → the server sees the close", async () => {
+    server.on(EXECUTE, (_req, res, ctx) => {
+      startSse(res);
+      ctx.every(20, () => void res.write(sseEvent("stdout", { data: "tick\n" })));
+    });
+    for await (const event of (await nodeSession()).stream("1")) {
+      if (event.type === "stdout") break;
+    }
+    await expectClosedEarly();
   });
 });
 
