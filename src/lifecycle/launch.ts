@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { connect } from "../session/client.js";
 import { LaunchError, MarimoNotFoundError, isNotebookUnreadable, isPortInUse, type LaunchAttempt } from "./launch-errors.js";
@@ -40,7 +40,7 @@ export interface LaunchOptions {
   sandbox?: boolean | undefined;
   /** Keep marimo's skew protection (POSTs other than execute need the page's token; the SDK fetches it). @default true */
   skewProtection?: boolean | undefined;
-  /** Extra `marimo edit` options, placed before the notebook. */
+  /** Extra `marimo edit` options, placed before the notebook (not `--token`: discovery needs `--no-token`). */
   args?: readonly string[] | undefined;
   /**
    * Environment of marimo, merged over `process.env` (`undefined` removes a variable). The
@@ -100,11 +100,16 @@ function mergedEnv(extra: Record<string, string | undefined> | undefined): Recor
 }
 
 /** `--sandbox=uv` on marimo ≥ 0.25 (the flag takes a backend), a bare `--sandbox` before. */
-function sandboxFlag(command: readonly string[], cwd: string, env: Record<string, string | undefined>): string {
+async function sandboxFlag(command: readonly string[], cwd: string, env: Record<string, string | undefined>): Promise<string> {
   const [program, ...rest] = command;
   if (program === undefined) return "--sandbox";
-  const help = spawnSync(program, [...rest, "edit", "--help"], { cwd, env, encoding: "utf8", timeout: 120_000 });
-  return /--sandbox \[uv\|pixi\]/.test(help.stdout ?? "") ? "--sandbox=uv" : "--sandbox";
+  const help = await new Promise<string>((done) => {
+    // `uvx marimo` may download marimo first: allow it time.
+    execFile(program, [...rest, "edit", "--help"], { cwd, env, timeout: 120_000, windowsHide: true }, (_error, stdout) =>
+      done(String(stdout)),
+    );
+  });
+  return /--sandbox \[uv\|pixi\]/.test(help) ? "--sandbox=uv" : "--sandbox";
 }
 
 function failure(tree: ProcessTree, status: ExitStatus, attempt: LaunchAttempt, plan: LaunchPlan): Error {
@@ -161,7 +166,7 @@ export async function launchServer(options: LaunchOptions = {}): Promise<Launche
   if (options.port !== undefined) flags.push("--port", String(options.port));
   if (options.host !== undefined) flags.push("--host", options.host);
   if (options.skewProtection === false) flags.push("--no-skew-protection");
-  if (plan.sandbox) flags.push(sandboxFlag(plan.command, cwd, env));
+  if (plan.sandbox) flags.push(await sandboxFlag(plan.command, cwd, env));
   flags.push(...(options.args ?? []));
   const argv = [...plan.command, "edit", ...flags, ...(notebook === undefined ? [] : [notebook])];
   const attempt: LaunchAttempt = { argv, cwd };

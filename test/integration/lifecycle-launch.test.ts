@@ -151,6 +151,21 @@ describe("launchServer against real marimo", () => {
     expect((error as LaunchError).exitCode).not.toBe(0);
   });
 
+  it("passes marimo 0.25's sandbox flag, and reports marimo's own complaint when uv is missing", async () => {
+    const emptyBin = await makeTempDir("launch-path-");
+    const iso = await isolatedEnv({ PATH: emptyBin });
+    const { notebook } = await notebookDir();
+    const error = await launchServer({ command: [MARIMO_BIN], notebook, sandbox: true, headless: true, env: iso.env }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(LaunchError);
+    const launch = error as LaunchError;
+    expect(launch.attempt.argv).toContain("--sandbox=uv");
+    expect(launch.reason).toBe("startup-crash");
+    expect(launch.stderrTail).toMatch(/uv must be installed to use --sandbox/);
+    expect(await iso.processes()).toEqual([]);
+  });
+
   it("gives up at the deadline with a timeout error and ends the process tree", async () => {
     const iso = await isolatedEnv();
     const { notebook } = await notebookDir();
