@@ -64,6 +64,45 @@ export type {
   StdoutEvent,
   TimerKind,
 } from "./client.js";
+// Discovery (Node only).
+export {
+  DEFAULT_PROBE_CONNECT_TIMEOUT_MS,
+  DEFAULT_PROBE_TIMEOUT_MS,
+  discoverServers,
+  discoverServersDetailed,
+  registryDirectories,
+  registryDirectory,
+} from "./discovery/index.js";
+export type {
+  CommandResult,
+  CommandRunner,
+  CommandRunOptions,
+  DiagnosticSeverity,
+  DiscoverOptions,
+  DiscoveryDiagnostic,
+  DiscoveryDiagnosticKind,
+  DiscoveryResult,
+  DiscoverySystem,
+  EntryDiagnosticFields,
+  EntryIssue,
+  Environment,
+  HealthProbeResult,
+  InvalidEntryDiagnostic,
+  InvalidEntryReason,
+  NotMarimoDiagnostic,
+  NotRespondingDiagnostic,
+  PidReuseDiagnostic,
+  ProbeFailureReason,
+  RegistryDirectoriesOptions,
+  RegistryDirectory,
+  RegistryPathOptions,
+  RegistryUnreadableDiagnostic,
+  RemoveFailedDiagnostic,
+  StaleEntryKeptDiagnostic,
+  StaleEntryRemovedDiagnostic,
+  WindowsHostRegistryUnavailableDiagnostic,
+  WindowsHostUnreachableDiagnostic,
+} from "./discovery/index.js";
 // Lifecycle: launching marimo (Node only).
 export { DEFAULT_LAUNCH_TIMEOUT_MS, launchServer } from "./lifecycle/launch.js";
 export type { LaunchedServer, LaunchOptions } from "./lifecycle/launch.js";
