@@ -1,0 +1,61 @@
+/**
+ * Every file in examples/ runs against a real marimo server, the way a user runs it:
+ * `node examples/<name>.ts`, importing the built package by its name.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const NODE = join(ROOT, "node_modules", ".bin", "node");
+const run = promisify(execFile);
+
+let server: MarimoServer;
+let session: RawSession;
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, "dist", "index.js"))) throw new Error("Build first: npm run build");
+  server = await startMarimo();
+  session = await openRawSession(server);
+});
+
+afterAll(async () => {
+  session?.close();
+  await server?.stop();
+  await stopAll();
+});
+
+function example(name: string, args: string[] = []) {
+  return run(NODE, [join(ROOT, "examples", name), ...args], {
+    cwd: ROOT,
+    timeout: 60_000,
+    env: { ...process.env, XDG_STATE_HOME: server.stateHome, MARIMO_URL: server.url },
+  });
+}
+
+describe("examples", () => {
+  it("execute-stream.ts streams output and reports a Python error as data", async () => {
+    const { stdout } = await example("execute-stream.ts");
+    expect(stdout).toContain("stdout: step 0\nstdout: step 1\nstdout: step 2\n");
+    expect(stdout).toContain("done: success=true text/html <pre class='text-xs'>45</pre>");
+    expect(stdout).toContain("second run: success=false, last stderr line: ZeroDivisionError: division by zero");
+  });
+
+  it("discover.ts finds the running server", async () => {
+    const { stdout } = await example("discover.ts");
+    expect(stdout).toContain(server.url);
+  });
+
+  it("every example has a test here", () => {
+    const files = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".ts"));
+    const tested = ["execute-stream.ts", "discover.ts"];
+    expect(files.filter((f) => !tested.includes(f) && !EXAMPLES_TESTED_ELSEWHERE.includes(f))).toEqual([]);
+  });
+});
+
+/** Examples whose run is checked by another test file. */
+const EXAMPLES_TESTED_ELSEWHERE: string[] = ["watch.ts" /* lifecycle-examples.test.ts */];
