@@ -116,8 +116,8 @@ export { DEFAULT_EVENTS_IDLE_TIMEOUT_MS, DEFAULT_RECONNECT_TIMEOUT_MS } from "./
 export type { EventsOptions } from "./lifecycle/events.js";
 export type {
   CellEvent,
-  CellOutput,
-  CellStatus,
+  CellEventOutput,
+  CellEventStatus,
   ClosedEvent,
   CompletedRunEvent,
   DocumentChange,

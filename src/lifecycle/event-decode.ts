@@ -16,9 +16,9 @@ import {
 } from "../schemas/events.js";
 import { KernelMessageSchema } from "../schemas/notifications.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
-import type { CellOutput, DocumentChange, NotebookEvent } from "./event-types.js";
+import type { CellEventOutput, DocumentChange, NotebookEvent } from "./event-types.js";
 
-function output(wire: CellOutputWire): CellOutput {
+function output(wire: CellOutputWire): CellEventOutput {
   return { channel: wire.channel, mimetype: wire.mimetype, data: wire.data, timestamp: wire.timestamp ?? null };
 }
 

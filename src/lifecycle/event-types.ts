@@ -6,10 +6,10 @@
  */
 
 /** A cell's run state. marimo sends `idle`, `queued`, `running`, `stale`, `disabled-transitively`. */
-export type CellStatus = "idle" | "queued" | "running" | "stale" | "disabled-transitively" | (string & {});
+export type CellEventStatus = "idle" | "queued" | "running" | "stale" | "disabled-transitively" | (string & {});
 
 /** One output of a cell: its channel (`output`, `stdout`, `stderr`, `marimo-error`, `media`, …), mimetype and data. */
-export interface CellOutput {
+export interface CellEventOutput {
   /** `output` for the cell's value; `stdout`/`stderr`/`stdin`/`pdb`/`media` for console entries; `marimo-error` for errors. */
   channel: string;
   /** e.g. `text/html`, `text/plain`, `image/png`, `application/vnd.marimo+mimebundle`, `application/vnd.marimo+error`. */
@@ -27,11 +27,11 @@ export interface CellEvent {
   /** The cell (`__scratch__` for executions, shown only with `includeScratch`). */
   cellId: string;
   /** The new status, or null when unchanged. */
-  status: CellStatus | null;
+  status: CellEventStatus | null;
   /** The new output, or null when unchanged (an empty `text/plain` output clears it). */
-  output: CellOutput | null;
+  output: CellEventOutput | null;
   /** Console entries to append, `[]` to clear the console, null when unchanged. */
-  console: CellOutput[] | null;
+  console: CellEventOutput[] | null;
   /** Whether the cell's inputs changed since it last ran, null when unchanged. */
   staleInputs: boolean | null;
   /** The run this update belongs to. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-/** Anything with a mimetype and data: an `ExecuteOutput` or a `CellOutput`. */
+/** Anything with a mimetype and data: an `ExecuteOutput` or a `CellEventOutput`. */
 export interface OutputLike {
   /** e.g. `image/png`, `text/html`, `text/markdown`, `application/vnd.marimo+mimebundle`. */
   mimetype: string;
