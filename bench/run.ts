@@ -6,11 +6,12 @@
  *   npm run bench [-- --quick]
  */
 import { cpus, totalmem } from "node:os";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connect } from "marimo-pair";
-import { openRawSession, startMarimo } from "../test/helpers/marimo-server.ts";
+import { makeTempDir, openRawSession, startMarimo } from "../test/helpers/marimo-server.ts";
 import { coldStart } from "./cold-start.ts";
+import { discovery } from "./discovery.ts";
 import { largeOutput, roundTrip } from "./execute.ts";
 import { printTable, type Row } from "./stats.ts";
 
@@ -19,15 +20,20 @@ const quick = process.argv.includes("--quick");
 
 const rows: Row[] = [];
 const server = await startMarimo();
+let marimoVersion = "?";
 try {
   const session = await openRawSession(server);
   const client = connect(server.url);
   const nb = await client.session({ sessionId: session.sessionId });
+  marimoVersion = await client.version();
   console.error("row 1: execute round trip…");
   rows.push(...(await roundTrip(nb, server.url, session.sessionId, quick ? 20 : 100)));
   console.error("row 2: 50 MB of stdout…");
   rows.push(...(await largeOutput(nb, server.url, session.sessionId, quick ? 1 : 3)));
   session.close();
+  console.error("row 3: discovery over 100 entries…");
+  const registryFile = join(server.registryDir, `127.0.0.1_${server.port}.json`);
+  rows.push(...(await discovery(join(await makeTempDir("bench-registry-"), "servers"), registryFile, quick ? 2 : 5)));
 } finally {
   await server.stop();
 }
@@ -36,10 +42,6 @@ rows.push(...coldStart(ROOT, quick ? 5 : 15));
 
 console.log(
   `\nmarimo-pair benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ` +
-    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, marimo ${await client_version()}\n`,
+    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, marimo ${marimoVersion}\n`,
 );
 printTable(rows);
-
-async function client_version(): Promise<string> {
-  return "0.25.2";
-}
