@@ -17,6 +17,7 @@ import {
 } from "./errors.js";
 import { type CodeModeCallOptions, type CodeModeEvent, type CodeModeExecution, type CodeModeExecutor, versionFor } from "./executor.js";
 import type { CodeModePlan } from "./plan.js";
+import { recoveryPython } from "./render.js";
 import { CellRef } from "./targets.js";
 
 /** A cell status as marimo synthesizes it (new values may appear in later versions). */
@@ -264,5 +265,28 @@ export async function applyPlan(executor: CodeModeExecutor, plan: CodeModePlan<u
       forward?.(event);
     },
   });
-  return interpretBatch(execution, nonce, { plan, rawDocument: filter.raw });
+  let rawDocument = filter.raw;
+  if (rawDocument === undefined && extractEnvelope(execution.stdout, nonce).document === undefined) {
+    rawDocument = await recover(executor, nonce, options);
+  }
+  return interpretBatch(execution, nonce, { plan, rawDocument });
+}
+
+/**
+ * Fetch the copy of the result the batch kept in the kernel. Some marimo versions (seen on
+ * 0.21.x and 0.23.x) deliver output printed after cells ran to a later request, so the
+ * document can be missing from a batch that was applied.
+ */
+async function recover(executor: CodeModeExecutor, nonce: string, options: ApplyOptions): Promise<string | undefined> {
+  try {
+    const again = await executor.execute(recoveryPython(nonce), {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs,
+    });
+    return extractEnvelope(again.stdout, nonce).raw;
+  } catch (error) {
+    if (options.signal?.aborted === true) throw error;
+    return undefined;
+  }
 }

@@ -12,13 +12,24 @@ export const PY_EMIT = String.raw`import json as _mp_json
 import sys as _mp_sys
 
 
-def _mp_emit(nonce, doc):
+def _mp_emit(nonce, doc, keep=False):
     try:
         text = _mp_json.dumps(doc, ensure_ascii=True, separators=(",", ":"), allow_nan=False, default=str)
     except ValueError:
         # NaN or infinities somewhere in the data: JSON has no such numbers, send null.
         loose = _mp_json.dumps(doc, ensure_ascii=True, default=str)
         text = _mp_json.dumps(_mp_json.loads(loose, parse_constant=lambda _c: None), ensure_ascii=True, separators=(",", ":"))
+    if keep:
+        # Also keep the last results in the kernel, so a result whose output went astray
+        # (some marimo versions deliver late output to the next request) can be fetched.
+        import types
+        store = _mp_sys.modules.get("_marimo_pair_results")
+        if store is None:
+            store = _mp_sys.modules["_marimo_pair_results"] = types.ModuleType("_marimo_pair_results")
+            store.results = {}
+        store.results[nonce] = text
+        while len(store.results) > 16:
+            store.results.pop(next(iter(store.results)))
     _mp_sys.stdout.write("\n<<<marimo-pair:" + nonce + ">>>\n" + text + "\n<<<end:" + nonce + ">>>\n")
     _mp_sys.stdout.flush()
 
@@ -169,4 +180,14 @@ def _mp_report(ctx, doc, ui_names, package_ops):
             doc["cells"].append(_mp_cell_state(cell))
     if package_ops:
         doc["packages"], doc["packages_listed"] = _mp_packages(ctx, package_ops)
+`;
+
+/** Prints a kept batch result again (see `_mp_emit(..., keep=True)`); `NONCE` is replaced by a literal. */
+export const PY_RECOVER = String.raw`# marimo-pair: fetch the kept result of an earlier batch (generated).
+import sys as _mp_sys
+_mp_nonce = NONCE
+_mp_text = getattr(_mp_sys.modules.get("_marimo_pair_results"), "results", {}).pop(_mp_nonce, None)
+if _mp_text is not None:
+    _mp_sys.stdout.write("\n<<<marimo-pair:" + _mp_nonce + ">>>\n" + _mp_text + "\n<<<end:" + _mp_nonce + ">>>\n")
+    _mp_sys.stdout.flush()
 `;

@@ -7,7 +7,7 @@
 import { UnsupportedVersionError } from "../errors.js";
 import { checkNonce, createNonce } from "./envelope.js";
 import type { PlanOperation } from "./operations.js";
-import { PY_BATCH_HELPERS, PY_EMIT } from "./python-prelude.js";
+import { PY_BATCH_HELPERS, PY_EMIT, PY_RECOVER } from "./python-prelude.js";
 import { pyBool, pyNumber, pyStr, pyStrBlock, pyValue } from "./python-literal.js";
 import type { ResolvedTarget } from "./targets.js";
 import { FEATURE_SINCE, isAtLeast } from "./version.js";
@@ -36,9 +36,9 @@ export interface RenderablePlan {
 
 /**
  * The first marimo release whose code mode this SDK drives (cells no longer run on creation).
- * Checked against real 0.21.1, 0.22.0, 0.23.1 and 0.25.2. On 0.21.x, a batch that runs cells
- * that already existed may print its result only into the next execution, so `applyPlan`
- * reports `no_result` although the batch was applied; statuses need marimo ≥ 0.22.5.
+ * Checked against real 0.21.1, 0.22.0, 0.23.1 and 0.25.2. Some of those deliver output printed
+ * after cells ran to the next request; `applyPlan` then fetches the copy of the result the
+ * batch kept in the kernel. Cell statuses need marimo ≥ 0.22.5 (`null` before).
  */
 export const CODE_MODE_SINCE = FEATURE_SINCE.runCell;
 /** `get_context(skip_validation=...)`; earlier releases spelled it `check=False`. */
@@ -175,7 +175,17 @@ export function renderPlan(plan: RenderablePlan, options: ToPythonOptions = {}):
     `        _mp_report(_mp_ctx, _mp_doc, [${uiNames.map(pyStr).join(", ")}], ${packageOps(plan.operations)})`,
     "    except Exception as _mp_exc:",
     `        _mp_doc["report_error"] = type(_mp_exc).__name__ + ": " + str(_mp_exc)`,
-    `_mp_emit(${pyStr(nonce)}, _mp_doc)`,
+    `_mp_emit(${pyStr(nonce)}, _mp_doc, keep=True)`,
     "",
   ].join("\n");
+}
+
+/**
+ * Python that prints the result of an earlier batch again, from the copy the batch kept in the
+ * kernel (the last 16 results are kept). For a batch whose result document did not arrive.
+ *
+ * @throws {InvalidPlanError} for a malformed nonce.
+ */
+export function recoveryPython(nonce: string): string {
+  return PY_RECOVER.replace("NONCE", pyStr(checkNonce(nonce)));
 }

@@ -121,6 +121,19 @@ describe("applyPlan", () => {
     const silent = fakeExecutor(() => ({ stderr: "Traceback\nKeyboardInterrupt\n", success: false }));
     const caught = await failure(applyPlan(silent, codeMode((b) => b.runCell("q"))));
     expect(caught).toMatchObject({ code: "apply_failed", kind: "no_result", pythonMessage: "KeyboardInterrupt" });
+    // It asked the kernel for the kept copy once before giving up.
+    expect(silent.codes).toHaveLength(2);
+    expect(silent.codes[1]).toContain("_marimo_pair_results");
+  });
+
+  it("fetches the kept result when the batch's document went astray", async () => {
+    const executor = fakeExecutor((code) =>
+      code.includes("fetch the kept result") ? { document: okDocument({ ran: ["late"] }) } : { before: "created cell 'late'\n" },
+    );
+    const result = await applyPlan(executor, codeMode((b) => b.runCell("late")));
+    expect(result.ran).toEqual(["late"]);
+    expect(result.stdout).toBe("created cell 'late'\n");
+    expect(executor.codes).toHaveLength(2);
   });
 
   it("throws ProtocolError for a document of the wrong shape", async () => {
@@ -140,7 +153,7 @@ describe("applyPlan", () => {
   it("interpretBatch reads a result from text a tool executed itself", () => {
     const nonce = "tool-run-nonce";
     const python = codeMode((b) => b.runCell("a")).toPython({ nonce });
-    expect(python).toContain(`_mp_emit('${nonce}', _mp_doc)`);
+    expect(python).toContain(`_mp_emit('${nonce}', _mp_doc, keep=True)`);
     const stdout = `x\n${startMarker(nonce)}\n${JSON.stringify(okDocument({ ran: ["a"] }))}\n${endMarker(nonce)}\n`;
     expect(interpretBatch({ success: true, stdout, stderr: "" }, nonce)).toMatchObject({ ran: ["a"], stdout: "x" });
   });

@@ -19,9 +19,10 @@ export interface Scripted {
 
 /** The nonce a generated program prints its markers with. */
 export function nonceOf(code: string): string {
-  const match = /_mp_emit\('([A-Za-z0-9_-]+)'/.exec(code);
-  if (match?.[1] === undefined) throw new Error("no nonce in the generated code");
-  return match[1];
+  const match = /_mp_emit\('([A-Za-z0-9_-]+)'|_mp_nonce = '([A-Za-z0-9_-]+)'/.exec(code);
+  const nonce = match?.[1] ?? match?.[2];
+  if (nonce === undefined) throw new Error("no nonce in the generated code");
+  return nonce;
 }
 
 /** An executor answering with `script(code)`; records the code it was given. */
