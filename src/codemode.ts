@@ -34,7 +34,7 @@ export type {
   RunCellOperation,
   SetUiValueOperation,
 } from "./codemode/operations.js";
-export { renderPlan, recoveryPython, CODE_MODE_SINCE, SKIP_VALIDATION_SINCE, type RenderablePlan, type ToPythonOptions } from "./codemode/render.js";
+export { renderPlan, recoveryPython, CODE_MODE_SINCE, EXPAND_OUTPUT_SINCE, SKIP_VALIDATION_SINCE, type RenderablePlan, type ToPythonOptions } from "./codemode/render.js";
 export { pyBool, pyNumber, pyStr, pyStrBlock, pyValue, MAX_VALUE_DEPTH, type JsonValue } from "./codemode/python-literal.js";
 export {
   ApplyFailedError,

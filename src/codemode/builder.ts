@@ -62,13 +62,15 @@ export class CodeModeBuilder {
   }
 
   #config(options: Record<string, unknown>, method: string): CellConfigFields {
-    const config: { hideCode?: boolean; disabled?: boolean; column?: number; name?: string } = {};
+    const config: { hideCode?: boolean; disabled?: boolean; column?: number; expandOutput?: boolean; name?: string } = {};
     const hideCode = checkBoolean(options["hideCode"], `${method}: hideCode`);
     const disabled = checkBoolean(options["disabled"], `${method}: disabled`);
     const column = checkColumn(options["column"], `${method}: column`);
+    const expandOutput = checkBoolean(options["expandOutput"], `${method}: expandOutput`);
     if (hideCode !== undefined) config.hideCode = hideCode;
     if (disabled !== undefined) config.disabled = disabled;
     if (column !== undefined) config.column = column;
+    if (expandOutput !== undefined) config.expandOutput = expandOutput;
     if (options["name"] !== undefined) {
       const name = checkCellName(options["name"], `${method}: name`);
       if (this.#names.has(name)) throw new InvalidPlanError(`${method}: the name '${name}' is already given to another cell in this plan.`);
@@ -126,7 +128,7 @@ export class CodeModeBuilder {
     const code = opts["code"] === undefined ? undefined : checkCode(opts["code"], "editCell: code");
     const config = this.#config(opts, "editCell");
     if (code === undefined && Object.keys(config).length === 0) {
-      throw new InvalidPlanError("editCell: nothing to change; give code, hideCode, disabled, column or name.");
+      throw new InvalidPlanError("editCell: nothing to change; give code, hideCode, disabled, column, expandOutput or name.");
     }
     this.#edited.add(targetKey(resolved));
     this.#operations.push(

@@ -19,6 +19,8 @@ export interface CreateCellOptions {
   disabled?: boolean | undefined;
   /** Column index in multi-column layouts (an integer ≥ 0). @default undefined */
   column?: number | undefined;
+  /** Show the whole output instead of clamping it to a fixed height (marimo ≥ 0.25.1). @default false */
+  expandOutput?: boolean | undefined;
   /**
    * Name of the cell: a Python identifier that is not a keyword, not `_`/`__`, and in NFKC
    * form. `"setup"` makes the setup cell (it runs first and may not use other cells'
@@ -37,6 +39,8 @@ export interface EditCellOptions {
   disabled?: boolean | undefined;
   /** Column index in multi-column layouts (an integer ≥ 0). */
   column?: number | undefined;
+  /** Show the whole output instead of clamping it (marimo ≥ 0.25.1). */
+  expandOutput?: boolean | undefined;
   /** New name (rules as in {@link CreateCellOptions.name}; `"setup"` turns it into the setup cell). */
   name?: string | undefined;
 }
@@ -65,6 +69,7 @@ export interface CellConfigFields {
   readonly hideCode?: boolean;
   readonly disabled?: boolean;
   readonly column?: number;
+  readonly expandOutput?: boolean;
   readonly name?: string;
 }
 

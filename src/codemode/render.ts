@@ -6,7 +6,7 @@
  */
 import { UnsupportedVersionError } from "../errors.js";
 import { checkNonce, createNonce } from "./envelope.js";
-import type { PlanOperation } from "./operations.js";
+import type { CellConfigFields, PlanOperation } from "./operations.js";
 import { PY_BATCH_HELPERS, PY_EMIT, PY_RECOVER } from "./python-prelude.js";
 import { pyBool, pyNumber, pyStr, pyStrBlock, pyValue } from "./python-literal.js";
 import type { ResolvedTarget } from "./targets.js";
@@ -41,6 +41,8 @@ export interface RenderablePlan {
  * batch kept in the kernel. Cell statuses need marimo ≥ 0.22.5 (`null` before).
  */
 export const CODE_MODE_SINCE = FEATURE_SINCE.runCell;
+/** The `expand_output` option of `create_cell` / `edit_cell`. */
+export const EXPAND_OUTPUT_SINCE = "0.25.1";
 /** `get_context(skip_validation=...)`; earlier releases spelled it `check=False`. */
 export const SKIP_VALIDATION_SINCE = "0.22.0";
 
@@ -59,11 +61,15 @@ function target(t: ResolvedTarget): string {
   return `_mp_target(_mp_ctx, ${pyStr(t.kind)}, ${pyStr(t.value)})`;
 }
 
-function configArgs(op: { hideCode?: boolean; disabled?: boolean; column?: number; name?: string }): string[] {
+function configArgs(op: CellConfigFields, version: string | undefined): string[] {
   const args: string[] = [];
   if (op.hideCode !== undefined) args.push(`hide_code=${pyBool(op.hideCode)}`);
   if (op.disabled !== undefined) args.push(`disabled=${pyBool(op.disabled)}`);
   if (op.column !== undefined) args.push(`column=${pyNumber(op.column)}`);
+  if (op.expandOutput !== undefined) {
+    requireVersion(version, EXPAND_OUTPUT_SINCE, "expandOutput");
+    args.push(`expand_output=${pyBool(op.expandOutput)}`);
+  }
   if (op.name !== undefined) args.push(`name=${pyStr(op.name)}`);
   return args;
 }
@@ -75,7 +81,7 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
       const args = ["_mp_code"];
       if (op.before !== undefined) args.push(`before=${target(op.before)}`);
       if (op.after !== undefined) args.push(`after=${target(op.after)}`);
-      args.push(...configArgs(op));
+      args.push(...configArgs(op, version));
       return [
         `${comment} ${op.ref.key}`,
         `_mp_code = ${pyStrBlock(op.code, `${INDENT}    `)}`,
@@ -90,7 +96,7 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
         lines.push(`_mp_code = ${pyStrBlock(op.code, `${INDENT}    `)}`, "_mp_sources.append((_mp_id, _mp_code))");
         args.push("code=_mp_code");
       }
-      args.push(...configArgs(op));
+      args.push(...configArgs(op, version));
       lines.push(`_mp_ctx.edit_cell(${args.join(", ")})`, `_mp_doc["edited"].append(_mp_id)`);
       return lines;
     }

@@ -108,7 +108,7 @@ describe("code mode against real marimo", () => {
       const setup = b.createCell("import marimo as mo\nimport statistics", { name: "setup" });
       const intro = b.createCell('mo.md("# Weekly report")');
       const data = b.createCell("values = [3, 1, 4, 1, 5]", { after: intro, hideCode: false });
-      const mean = b.createCell("mean_value = statistics.mean(values)\nmean_value", { after: data, hideCode: false });
+      const mean = b.createCell("mean_value = statistics.mean(values)\nmean_value", { after: data, hideCode: false, expandOutput: true });
       b.runCell(setup);
       b.runCell(intro);
       b.runCell(data);
@@ -130,7 +130,8 @@ describe("code mode against real marimo", () => {
     expect(ours[0]).toMatchObject({ name: "setup", code: "import marimo as mo\nimport statistics" });
     expect(ours[1]?.output).toMatchObject({ mimetype: "text/markdown" });
     expect(String(ours[1]?.output?.data)).toContain("Weekly report");
-    expect(ours[2]?.config.hideCode).toBe(false);
+    expect(ours[2]?.config).toEqual({ hideCode: false, disabled: false, column: null, expandOutput: false });
+    expect(ours[3]?.config.expandOutput).toBe(true);
     expect(String(ours[3]?.output?.data)).toContain("2.8");
 
     const file = join(server.dir, "build.py");

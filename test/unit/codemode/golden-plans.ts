@@ -21,7 +21,7 @@ export const GOLDEN_CASES: Record<string, () => string> = {
       const setup = b.createCell("import marimo as mo\nimport statistics", { name: "setup" });
       const intro = b.createCell('mo.md("""\n# Weekly sales\nIt\'s a "draft" \\N{BULLET} 2024 – €\n""")');
       const data = b.createCell("sales = [3, 1, 4, 1, 5]\nprint('loaded', len(sales))", { after: intro, hideCode: false });
-      const mean = b.createCell("mean = statistics.mean(sales)\nmean", { after: data, hideCode: false });
+      const mean = b.createCell("mean = statistics.mean(sales)\nmean", { after: data, hideCode: false, expandOutput: true });
       b.runCell(setup);
       b.runCell(intro);
       b.runCell(data);

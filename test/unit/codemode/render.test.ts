@@ -45,6 +45,14 @@ describe("version gates of toPython", () => {
     expect(plan.toPython({ marimoVersion: "0.23.6" })).toContain("get_context()");
   });
 
+  it("passes expand_output from 0.25.1 and refuses it before", () => {
+    const plan = codeMode((b) => (b.createCell("x", { expandOutput: true }), b.editCell("y", { expandOutput: false })));
+    const python = plan.toPython({ marimoVersion: "0.25.1" });
+    expect(python).toContain("create_cell(_mp_code, expand_output=True)");
+    expect(python).toContain("edit_cell(_mp_id, expand_output=False)");
+    expect(() => plan.toPython({ marimoVersion: "0.25.0" })).toThrow(/expandOutput is unsupported on marimo 0\.25\.0/);
+  });
+
   it("uses a fresh nonce per call unless one is given", () => {
     const plan = codeMode((b) => b.runCell("a"));
     const nonce = (code: string) => /_mp_emit\('([^']+)'/.exec(code)?.[1];
