@@ -61,7 +61,10 @@ export interface PackageChange {
   spec: string;
   /** The distribution name parsed from it, `null` if unparseable. */
   name: string | null;
-  /** The installed version after the batch; `null` when not installed (what a removal wants). */
+  /**
+   * The installed version after the batch; `null` when not installed. After `add`, `null`
+   * means the install failed (when `packagesListed` is true); after `remove`, it means success.
+   */
   version: string | null;
 }
 
