@@ -15,6 +15,23 @@ import type { NotebookEvent } from "../lifecycle/event-types.js";
 import { interruptKernel, restartSession } from "../lifecycle/kernel-control.js";
 import type { InlineImage, OutputLike } from "../lifecycle/outputs.js";
 import { readOutputImage } from "../lifecycle/read-image.js";
+import { type ApplyOptions, type ApplyResult, applyPlan } from "../codemode/apply.js";
+import type { CodeModeBuilder } from "../codemode/builder.js";
+import type { CodeModeCallOptions } from "../codemode/executor.js";
+import type { NotebookGraph } from "../codemode/graph.js";
+import type { CodeModeOptions } from "../codemode/operations.js";
+import { codeMode, type CodeModePlan } from "../codemode/plan.js";
+import {
+  type CellSnapshot,
+  type PackageInfo,
+  type ReadCellsOptions,
+  readCell,
+  readCells,
+  readGraph,
+  readPackages,
+  readVariables,
+  type VariableInfo,
+} from "../codemode/reads.js";
 
 /** What a session needs from its client. */
 export interface SessionContext {
@@ -235,5 +252,85 @@ export class NotebookSession {
    */
   readImage(output: OutputLike, options: SignalOptions = {}): Promise<InlineImage | undefined> {
     return readOutputImage(this.#ctx, output, options.signal);
+  }
+
+  /** The server's marimo version (cached by the client); code mode generates Python for it. */
+  marimoVersion(options: SignalOptions = {}): Promise<string> {
+    return this.#ctx.version(options.signal);
+  }
+
+  /**
+   * Apply a code-mode plan: one batch, atomic — marimo validates it first (syntax,
+   * multiply-defined names, cycles, cells changed since they were read) and applies
+   * nothing if it refuses. Console output of the cells it runs streams through `onEvent`.
+   * A cell that raises at run time is data in the result (`failed`, `cells`), not an error.
+   *
+   * @throws {StaleCellsError} when a cell changed since it was last read (nothing applied).
+   * @throws {NotebookValidationError} for syntax errors, multiply-defined names or cycles (nothing applied).
+   * @throws {ApplyFailedError} when marimo refused the batch for another reason.
+   * @throws {UnsupportedVersionError} when the plan uses something the server's marimo lacks.
+   * @example
+   * ```ts
+   * const plan = codeMode((b) => {
+   *   const data = b.createCell("df = load()", { hideCode: false });
+   *   b.runCell(data);
+   *   return { data };
+   * });
+   * const result = await nb.apply(plan);
+   * console.log(result.idOf(plan.value.data), result.cells);
+   * ```
+   */
+  apply(plan: CodeModePlan<unknown>, options: ApplyOptions = {}): Promise<ApplyResult> {
+    return applyPlan(this, plan, options);
+  }
+
+  /**
+   * Build a plan and apply it in one call: `nb.edit(build)` is `nb.apply(codeMode(build))`.
+   *
+   * @example
+   * ```ts
+   * await nb.edit((b) => b.runCell(b.createCell("print('hi')")));
+   * ```
+   */
+  edit(build: (builder: CodeModeBuilder) => unknown, options: CodeModeOptions & ApplyOptions = {}): Promise<ApplyResult> {
+    const { skipValidation, skipStalenessCheck, ...applyOptions } = options;
+    const planOptions: CodeModeOptions = {};
+    if (skipValidation !== undefined) planOptions.skipValidation = skipValidation;
+    if (skipStalenessCheck !== undefined) planOptions.skipStalenessCheck = skipStalenessCheck;
+    return this.apply(codeMode(build, planOptions), applyOptions);
+  }
+
+  /**
+   * The notebook's cells in order: id, name, code, config, status, errors, and (marimo ≥
+   * 0.23.7) output and console. Reading the code counts as "read before write" for marimo's
+   * staleness guard, so cells read here can be edited by the next plan.
+   *
+   * @example
+   * ```ts
+   * for (const cell of await nb.cells()) console.log(cell.id, cell.status, cell.code);
+   * ```
+   */
+  cells(options: ReadCellsOptions = {}): Promise<CellSnapshot[]> {
+    return readCells(this, options);
+  }
+
+  /** One cell by id or name (or `{ id }` / `{ name }`), or undefined. Counts as a read of its code. */
+  cell(target: string | { id: string } | { name: string }, options: ReadCellsOptions = {}): Promise<CellSnapshot | undefined> {
+    return readCell(this, target, options);
+  }
+
+  /** The dependency graph: defs and refs per cell (walk it with `ancestors` / `descendants`). Not a read of code. */
+  graph(options: CodeModeCallOptions = {}): Promise<NotebookGraph> {
+    return readGraph(this, options);
+  }
+
+  /** The notebook's variables: name, type, short repr, defining cell. Not a read of code. */
+  variables(options: CodeModeCallOptions = {}): Promise<VariableInfo[]> {
+    return readVariables(this, options);
+  }
+
+  /** The packages installed in the kernel's environment (name, version). */
+  packages(options: CodeModeCallOptions = {}): Promise<PackageInfo[]> {
+    return readPackages(this, options);
   }
 }

@@ -75,9 +75,9 @@ async function notebook(file: NotebookFile): Promise<OwnedSession> {
   return session;
 }
 
-/** A session as a code-mode executor. */
+/** A session is itself a code-mode executor (the functional API and nb.apply share it). */
 function executor(session: OwnedSession): CodeModeExecutor {
-  return { execute: (code, options) => session.execute(code, options), marimoVersion: (options) => client.version(options) };
+  return session;
 }
 
 async function apply(file: NotebookFile, plan: CodeModePlan<unknown>) {
@@ -311,5 +311,33 @@ describe("code mode against real marimo", () => {
 
     const applied = await applyPlan(executor(session), codeMode((b) => b.runCell(id)));
     expect(applied.cells).toEqual(result.cells);
+  });
+});
+
+describe("code mode through the session's own methods", () => {
+  it("nb.edit, nb.apply, nb.cells, nb.cell, nb.graph, nb.variables and nb.packages", async () => {
+    const nb = await notebook("embed.py");
+    const plan = codeMode((b) => {
+      const source = b.createCell("numbers = [1, 2, 3]", { hideCode: false });
+      const total = b.createCell("total = sum(numbers)\nprint('total is', total)", { after: source, name: "totals" });
+      b.runCell(source);
+      return { source, total };
+    });
+    const applied = await nb.apply(plan);
+    expect(applied.success).toBe(true);
+    const totalId = applied.idOf(plan.value.total);
+    expect(applied.stdout).toContain("total is 6");
+    const cells = await nb.cells();
+    expect(cells.find((c) => c.id === totalId)).toMatchObject({ name: "totals", status: "idle" });
+    expect((await nb.cell("totals"))?.code).toBe("total = sum(numbers)\nprint('total is', total)");
+    const graph = await nb.graph();
+    expect(graph.cells.find((c) => c.id === totalId)?.refs).toContain("numbers");
+    const variables = await nb.variables();
+    expect(variables.find((v) => v.name === "total")).toMatchObject({ type: "int", cells: [totalId], defined: true });
+    expect((await nb.packages()).some((p) => p.name === "marimo")).toBe(true);
+    // The cell was read above, so an edit is accepted.
+    const edited = await nb.edit((b) => (b.editCell("totals", { code: "total = sum(numbers) * 10" }), b.runCell("totals")));
+    expect(edited.edited).toEqual([totalId]);
+    expect((await nb.variables()).find((v) => v.name === "total")?.repr).toBe("60");
   });
 });
