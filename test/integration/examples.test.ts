@@ -50,9 +50,20 @@ describe("examples", () => {
     expect(stdout).toContain(server.url);
   });
 
+  it("build-notebook.ts adds, runs, edits and removes cells; a bad batch is refused", async () => {
+    const { stdout } = await example("build-notebook.ts");
+    expect(stdout).toContain("import marimo._code_mode");
+    expect(stdout).toMatch(/cell \w+: idle\ncell \w+: idle/);
+    expect(stdout).toContain("printed: warmest day: Wed (23.25 °C)");
+    expect(stdout).toContain("summary code has 2 lines");
+    expect(stdout).toContain("printed after edit: coldest day: Tue");
+    expect(stdout).toContain("refused (notebook_validation): nothing applied");
+    expect(stdout).toContain("cleaned up");
+  });
+
   it("every example has a test here", () => {
     const files = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".ts"));
-    const tested = ["execute-stream.ts", "discover.ts"];
+    const tested = ["execute-stream.ts", "discover.ts", "build-notebook.ts"];
     expect(files.filter((f) => !tested.includes(f) && !EXAMPLES_TESTED_ELSEWHERE.includes(f))).toEqual([]);
   });
 });
