@@ -51,7 +51,7 @@ export interface FaultServer {
   seen(route: string): SeenRequest[];
   /** Sockets currently open on the server side. */
   openSockets(): number;
-  /** Resolve when no socket is open; reject after `timeoutMs`. */
+  /** Resolve when no socket carries a request any more (idle ones are closed); reject after `timeoutMs`. */
   waitForNoSockets(timeoutMs?: number): Promise<void>;
   /** Timers of behaviours still running (drips, sleeps). */
   activeTimers(): number;
@@ -89,6 +89,8 @@ export async function startFaultServer(): Promise<FaultServer> {
   const calls = new Map<string, number>();
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
+  /** Requests whose response has not closed yet, per socket. */
+  const inFlight = new WeakMap<Socket, number>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
   const defaults = (): void => {
@@ -102,6 +104,9 @@ export async function startFaultServer(): Promise<FaultServer> {
 
   const server: Server = createServer((req, res) => {
     res.setHeader("Connection", "close");
+    const socket = req.socket;
+    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
+    res.once("close", () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const route = `${req.method ?? "GET"} ${path}`;
     let body = "";
@@ -186,7 +191,12 @@ export async function startFaultServer(): Promise<FaultServer> {
     openSockets: () => sockets.size,
     waitForNoSockets: async (timeoutMs = 5000) => {
       const deadline = Date.now() + timeoutMs;
-      while (sockets.size > 0) {
+      for (;;) {
+        // Connections without a request in flight (a keep-alive pool, a spare connection
+        // fetch opens after an abort) are not the client's doing: close them. A socket that
+        // still carries a request is a connection the client failed to close.
+        for (const socket of sockets) if ((inFlight.get(socket) ?? 0) === 0) socket.destroy();
+        if (sockets.size === 0) return;
         if (Date.now() > deadline) throw new Error(`${sockets.size} socket(s) still open on the fault server`);
         await new Promise((r) => setTimeout(r, 10));
       }
