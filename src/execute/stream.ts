@@ -20,8 +20,10 @@ export interface ExecuteOptions {
    */
   timeoutMs?: number | undefined;
   /**
-   * Limit for the silence between two events, in ms (`timer: "idle"`). Off by default because
-   * marimo sends nothing while code runs silently.
+   * Limit for the silence on the connection, in ms (`timer: "idle"`): any data that arrives
+   * (not only a whole event, so a large event arriving slowly is not cut) restarts it; the
+   * wait for the headers counts too. Off by default because marimo sends nothing while code
+   * runs silently.
    * @default undefined
    */
   idleTimeoutMs?: number | undefined;
