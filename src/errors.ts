@@ -275,7 +275,8 @@ export class NoSessionError extends MarimoPairError {
     super(
       ErrorCode.NoSession,
       available.length === 0
-        ? `No notebook session is open${what}. Open the notebook in a browser, or call client.openSession({ file }).`
+        ? `No notebook session is open${what === "" ? "" : ` (looking for${what})`}. Open the notebook in a browser, ` +
+            "or call client.openSession({ file })."
         : `No session matches${what}. Open sessions:\n${listCandidates(available)}`,
     );
     this.available = available;

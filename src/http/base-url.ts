@@ -6,10 +6,14 @@
  */
 import { RemoteNotAllowedError } from "../errors.js";
 
-/** Hostnames and addresses that stay on this machine. */
+/**
+ * Hostnames and addresses that stay on this machine: loopback, `localhost`, and the
+ * bind-all addresses `0.0.0.0` and `::` (a connection to them reaches this machine).
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (host === "0.0.0.0" || host === "::" || host === "0:0:0:0:0:0:0:0") return true;
   if (host === "::1" || host === "0:0:0:0:0:0:0:1") return true;
   // IPv4-mapped loopback, e.g. ::ffff:127.0.0.1 (the URL parser writes it as ::ffff:7f00:1).
   if (/^::ffff:(127\.|7f[0-9a-f]{2}:)/.test(host)) return true;

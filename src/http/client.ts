@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { type RequestTarget, TimeoutError } from "../errors.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
 import { isLoopbackHost, joinUrl } from "./base-url.js";
+import { keepingRequests } from "./keep-request.js";
 import { errorFromFailure, errorFromResponse, type KyGuards } from "./errors.js";
 
 /** Options of {@link createHttp}. */
@@ -69,24 +70,6 @@ interface Exchange {
   response: Response;
   /** Run a body read under the request's timeout (a stall becomes a `headers` {@link TimeoutError}). */
   within<T>(read: () => Promise<T>): Promise<T>;
-}
-
-/**
- * Each response → the Request ky built for it. Node's fetch makes a Request's signal follow
- * the caller's signal through a weak reference only, so once ky lets go of its Request a
- * garbage collection cuts the link: a later abort (a timeout, `abort()`, the caller's
- * signal) then no longer closes the connection, and a read waits forever. Tying the
- * Request to its Response keeps the link for as long as the response is in use.
- */
-const requestOf = new WeakMap<Response, Request>();
-
-/** Wrap a fetch so that every response keeps its Request alive (see {@link requestOf}). */
-function keepingRequests(fetchImpl: typeof fetch | undefined): typeof fetch {
-  return async (input, init) => {
-    const response = await (fetchImpl ?? globalThis.fetch)(input, init);
-    if (input instanceof Request) requestOf.set(response, input);
-    return response;
-  };
 }
 
 /** ky, loaded on the first request so that importing the SDK stays fast. */

@@ -6,6 +6,7 @@
  * @module
  */
 import type { KyInstance } from "ky";
+import { keepingRequests } from "./keep-request.js";
 import type { Agent } from "undici";
 import { HealthResponseSchema } from "../schemas/sessions.js";
 
@@ -95,7 +96,7 @@ export function createHealthProber(options: HealthProberOptions = {}): HealthPro
   const load = () => {
     kyModule ??= import("ky");
     instance ??= kyModule.then((ky) =>
-      ky.default.create({ retry: 0, timeout: timeoutMs, throwHttpErrors: false, redirect: "manual", fetch: fetchImpl }),
+      ky.default.create({ retry: 0, timeout: timeoutMs, throwHttpErrors: false, redirect: "manual", fetch: keepingRequests(fetchImpl) }),
     );
     return instance;
   };

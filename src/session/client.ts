@@ -29,8 +29,8 @@ export interface ConnectOptions {
   /** A fetch implementation (tests, proxies, other runtimes). @default globalThis.fetch */
   fetch?: typeof fetch | undefined;
   /**
-   * How long to wait for response headers, in ms. Executions are not limited by it once
-   * marimo answered (see `timeoutMs` of `execute`).
+   * How long to wait for response headers, in ms, and again for reading a JSON or error body.
+   * Executions are not limited by it once marimo answered (see `timeoutMs` of `execute`).
    * @default 30000
    */
   timeoutMs?: number | undefined;

@@ -30,6 +30,10 @@ describe("isLoopbackHost", () => {
       "::ffff:127.0.0.1",
       "[::ffff:7f00:1]",
       "::ffff:7fff:1",
+      // Bind-all addresses: a connection to them stays on this machine.
+      "0.0.0.0",
+      "::",
+      "[::]",
     ]) {
       expect(isLoopbackHost(host), host).toBe(true);
     }
