@@ -1,13 +1,148 @@
 /**
- * `marimo-pair apply` (placeholder).
+ * `marimo-pair apply`: read a JSON list of code-mode operations, validate it, build the
+ * plan through the builder, apply it as one batch and print the result as JSON.
  *
  * @module
  */
+import { readFile } from "node:fs/promises";
+import type { ApplyResult } from "../../codemode/apply.js";
+import { InvalidPlanError, NotebookValidationError, StaleCellsError, BatchFailedError } from "../../codemode/errors.js";
+import { flag, stringOption, UsageError } from "../argv.js";
+import { ExitCode } from "../exit-codes.js";
+import type { FailureContext } from "../guidance.js";
 import type { CliIo } from "../io.js";
+import { type CreatedByOperation, planFromOperations } from "../operations-plan.js";
+import { OperationListJsonSchema, type OperationListJson } from "../operations-schema.js";
+import { reportFailure } from "../report.js";
 import type { ParsedArgs } from "../spec.js";
+import { readTargetOptions, resolveNotebook } from "../target.js";
+
+/** Where the operations come from, for messages. */
+function sourceName(positional: string | undefined): string {
+  return positional === undefined || positional === "-" ? "stdin" : `'${positional}'`;
+}
+
+async function readOperationsText(positional: string | undefined, io: CliIo): Promise<string> {
+  if (positional !== undefined && positional !== "-") {
+    try {
+      return await readFile(positional, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read '${positional}' (${(error as NodeJS.ErrnoException).code ?? String(error)})`, "apply");
+    }
+  }
+  if (positional === undefined && io.stdinIsTTY) {
+    throw new UsageError("no operations given: pass OPS.json, or - (or pipe the JSON on stdin)", "apply");
+  }
+  return io.readStdin();
+}
+
+/**
+ * Parse and validate the operations document.
+ *
+ * @throws {UsageError} for invalid JSON or operations that do not match the schema, listing each problem.
+ */
+export function parseOperations(text: string, source: string): OperationListJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`, "apply");
+  }
+  const parsed = OperationListJsonSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+    return `  ${path === "" ? "(document)" : path.replace(/^\./, "")}: ${issue.message}`;
+  });
+  throw new UsageError(`${source} does not hold a valid list of operations:\n${problems.join("\n")}`, "apply");
+}
+
+/** The JSON printed for an applied batch. */
+export function appliedDocument(result: ApplyResult, created: readonly CreatedByOperation[]): Record<string, unknown> {
+  return {
+    applied: true,
+    success: result.success,
+    created: created.map((c) => ({ index: c.index, ref: c.ref, id: result.idOf(c.cell) })),
+    edited: result.edited,
+    deleted: result.deleted,
+    moved: result.moved,
+    ran: result.ran,
+    uiUpdated: result.uiUpdated,
+    cells: result.cells,
+    failed: result.failed,
+    packages: result.packages,
+    packagesListed: result.packagesListed,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    ...(result.reportError === undefined ? {} : { reportError: result.reportError }),
+  };
+}
+
+/** What to tell the user about a refused batch, in CLI terms. */
+function refusalMessage(error: BatchFailedError): string {
+  if (error instanceof StaleCellsError) {
+    return (
+      `cell '${error.cellId}' changed since its code was last read; nothing was applied. ` +
+      "Read the cells again (`marimo-pair cells` reads them all) and retry, or pass --skip-staleness-check to overwrite."
+    );
+  }
+  if (error instanceof NotebookValidationError) {
+    return `${error.message}\nFix the operations, or pass --skip-validation to insert such code on purpose.`;
+  }
+  return error.message;
+}
+
+/** The JSON printed for a refused batch. */
+function refusedDocument(error: BatchFailedError, message: string): Record<string, unknown> {
+  const extra: Record<string, unknown> = {};
+  if (error instanceof StaleCellsError) Object.assign(extra, { cellId: error.cellId, staleCells: error.staleCells });
+  if (error instanceof NotebookValidationError) {
+    Object.assign(extra, { reason: error.reason, names: error.names, cell: error.cell ?? null, line: error.line ?? null });
+  }
+  return {
+    applied: false,
+    error: { code: error.code, message, pythonType: error.pythonType, phase: error.phase, ...extra },
+    stdout: error.stdout,
+    stderr: error.stderr,
+  };
+}
 
 /** Run `marimo-pair apply`. */
-export async function runApply(_args: ParsedArgs, io: CliIo): Promise<number> {
-  await io.stderr.write("marimo-pair: apply is not available yet\n");
-  return 1;
+export async function runApply(args: ParsedArgs, io: CliIo): Promise<number> {
+  const context: FailureContext = {};
+  try {
+    const target = readTargetOptions(args, "apply");
+    context.file = target.file;
+    context.session = target.session;
+    const positional = args.positionals[0];
+    const operations = parseOperations(await readOperationsText(positional, io), sourceName(positional));
+    const plan = planFromOperations(operations, {
+      skipValidation: flag(args, "skip-validation"),
+      skipStalenessCheck: flag(args, "skip-staleness-check"),
+    });
+    if (flag(args, "python")) {
+      const version = stringOption(args, "marimo-version");
+      await io.stdout.write(plan.toPython(version === undefined ? {} : { marimoVersion: version }));
+      return ExitCode.Ok;
+    }
+    const { notebook } = await resolveNotebook(target, io, "apply", context);
+    const result = await notebook.apply(plan);
+    await io.stdout.write(`${JSON.stringify(appliedDocument(result, plan.value), null, 2)}\n`);
+    if (!result.success) {
+      await io.stderr.write(
+        `marimo-pair: the operations were applied, but ${result.failed.length === 0 ? "a cell" : result.failed.map((c) => `cell '${c.id}'`).join(", ")} raised while running (see "failed" and "stderr").\n`,
+      );
+      return ExitCode.Failure;
+    }
+    return ExitCode.Ok;
+  } catch (error) {
+    if (error instanceof InvalidPlanError) return reportFailure(io, new UsageError(error.message, "apply"), context);
+    if (error instanceof BatchFailedError) {
+      const message = refusalMessage(error);
+      await io.stdout.write(`${JSON.stringify(refusedDocument(error, message), null, 2)}\n`);
+      await io.stderr.write(`marimo-pair: ${message}\n`);
+      return ExitCode.Failure;
+    }
+    return reportFailure(io, error, context);
+  }
 }

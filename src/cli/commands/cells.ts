@@ -4,9 +4,7 @@
  * @module
  */
 import type { CellSnapshot } from "../../codemode/reads.js";
-import { readCells } from "../../codemode/reads.js";
 import { flag } from "../argv.js";
-import { executorOf } from "../code-mode.js";
 import { ExitCode } from "../exit-codes.js";
 import type { FailureContext } from "../guidance.js";
 import type { CliIo } from "../io.js";
@@ -40,10 +38,10 @@ export async function runCells(args: ParsedArgs, io: CliIo): Promise<number> {
     const target = readTargetOptions(args, "cells");
     context.file = target.file;
     context.session = target.session;
-    const resolved = await resolveNotebook(target, io, "cells", context);
+    const { notebook } = await resolveNotebook(target, io, "cells", context);
     const json = flag(args, "json");
     // Reading the code also counts, for marimo, as having read the cells before editing them.
-    const cells = await readCells(executorOf(resolved), { code: true, outputs: json });
+    const cells = await notebook.cells({ code: true, outputs: json });
     if (json) await io.stdout.write(`${JSON.stringify(cells, null, 2)}\n`);
     else if (cells.length === 0) await io.stderr.write("marimo-pair: the notebook has no cells.\n");
     else await io.stdout.write(cellsTable(cells));
