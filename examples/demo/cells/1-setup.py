@@ -1,0 +1,4 @@
+import marimo as mo
+import math
+import random
+import statistics
