@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, makeTempDir, type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
-import { assertCliBuilt, runCli } from "./cli-helpers.js";
+import { prepareCli, runCli } from "./cli-helpers.js";
 
 let state: string; // one registry shared by both servers
 let first: MarimoServer;
@@ -18,7 +18,7 @@ const held: RawSession[] = [];
 const inState = (dir: string) => ({ env: { XDG_STATE_HOME: dir } });
 
 beforeAll(async () => {
-  assertCliBuilt();
+  await prepareCli();
   state = await makeTempDir("cli-state-");
   first = await startMarimo({ stateHome: state, notebookName: "first.py" });
   held.push(await openRawSession(first));

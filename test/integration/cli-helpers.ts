@@ -4,18 +4,41 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { copyFile, cp, symlink } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { makeTempDir } from "../helpers/marimo-server.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** Node 24 from the `node` devDependency. */
 export const NODE = join(ROOT, "node_modules", ".bin", "node");
-/** The compiled CLI entry. */
-export const CLI = join(ROOT, "dist", "cli", "main.js");
+/** The compiled CLI entry in the working tree. */
+const BUILT_CLI = join(ROOT, "dist", "cli", "main.js");
+let cli = BUILT_CLI;
+
+/** The CLI entry the tests run: the private snapshot once {@link prepareCli} ran. */
+export function cliPath(): string {
+  return cli;
+}
+
+/**
+ * Check that the build is current, then run the CLI from a private copy of \`dist/\`: other
+ * suites may rebuild \`dist/\` while these tests run, and a half-written module would fail a
+ * run for reasons that have nothing to do with the CLI.
+ */
+export async function prepareCli(): Promise<void> {
+  assertCliBuilt();
+  const snapshot = await makeTempDir("cli-dist-");
+  await cp(join(ROOT, "dist"), join(snapshot, "dist"), { recursive: true });
+  // The package.json makes the .js files ES modules (and gives --version); node_modules resolves dependencies.
+  await copyFile(join(ROOT, "package.json"), join(snapshot, "package.json"));
+  await symlink(join(ROOT, "node_modules"), join(snapshot, "node_modules"), "dir");
+  cli = join(snapshot, "dist", "cli", "main.js");
+}
 
 /** Throw unless `dist/cli` exists and is newer than every `src/cli` file. */
-export function assertCliBuilt(): void {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first.`);
+function assertCliBuilt(): void {
+  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run \`npm run build\` first.`);
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
   for (const src of walk(join(ROOT, "src", "cli"))) {
@@ -54,7 +77,7 @@ export interface RunCliOptions {
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
   return new Promise((resolveRun, reject) => {
     const started = Date.now();
-    const child = spawn(NODE, [CLI, ...args], {
+    const child = spawn(NODE, [cli, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/tmp", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],

@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir, type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
-import { assertCliBuilt, runCli } from "./cli-helpers.js";
+import { prepareCli, runCli } from "./cli-helpers.js";
 
 const NOTEBOOK = `import marimo
 
@@ -35,7 +35,7 @@ let tmp: string;
 let held: RawSession | undefined;
 
 beforeAll(async () => {
-  assertCliBuilt();
+  await prepareCli();
   tmp = await makeTempDir("cli-nb-");
   server = await startMarimo({ notebook: NOTEBOOK, notebookName: "pair.py" });
   held = await openRawSession(server);

@@ -18,7 +18,7 @@ import {
   startMarimo,
   stopAll,
 } from "../helpers/marimo-server.js";
-import { assertCliBuilt, CLI, type CliRun, NODE, runCli } from "./cli-helpers.js";
+import { cliPath, type CliRun, NODE, prepareCli, runCli } from "./cli-helpers.js";
 
 const TOKEN = `tok-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 const WRONG = `wrong-${Math.random().toString(36).slice(2)}`;
@@ -31,7 +31,7 @@ let tmp: string;
 const held: RawSession[] = [];
 
 beforeAll(async () => {
-  assertCliBuilt();
+  await prepareCli();
   tmp = await makeTempDir("cli-");
   [server, tokenServer] = await Promise.all([
     startMarimo({ notebooks: { "a.py": SIMPLE_NOTEBOOK, "b.py": SIMPLE_NOTEBOOK } }),
@@ -48,6 +48,9 @@ afterAll(async () => {
   await Promise.all([server?.stop(), tokenServer?.stop()]);
   await stopAll();
 });
+
+/** The parts of a run worth showing when an assertion fails. */
+const outcome = (run: CliRun) => ({ code: run.code, stdout: run.stdout, stderr: run.stderr });
 
 /** `exec` on notebook a.py of the main server. */
 const execA = (args: string[], options: Parameters<typeof runCli>[1] = {}) =>
@@ -92,15 +95,12 @@ describe("exec: text that breaks shell scripts round-trips exactly", () => {
 
   it("through piped stdin", async () => {
     const run = await execA(["-"], { stdin: CODE });
-    expect(run.stderr).toBe("");
-    expect(run.stdout).toBe(PAYLOAD);
-    expect(run.code).toBe(0);
+    expect(outcome(run)).toEqual({ code: 0, stdout: PAYLOAD, stderr: "" });
   });
 
   it("through -c", async () => {
     const run = await execA(["-c", CODE]);
-    expect(run.stdout).toBe(PAYLOAD);
-    expect(run.code).toBe(0);
+    expect(outcome(run)).toEqual({ code: 0, stdout: PAYLOAD, stderr: "" });
   });
 
   it("through a quoted bash heredoc, as an agent would write it", async () => {
@@ -108,7 +108,7 @@ describe("exec: text that breaks shell scripts round-trips exactly", () => {
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       // HOME points at an empty directory so no startup file of the developer runs.
       const child = spawn("bash", ["--norc", "--noprofile", "-c", script], {
-        env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: tmp, MP_NODE: NODE, MP_CLI: CLI, MP_URL: server.url, MP_FILE: pathA },
+        env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: tmp, MP_NODE: NODE, MP_CLI: cliPath(), MP_URL: server.url, MP_FILE: pathA },
       });
       let stdout = "";
       let stderr = "";
@@ -117,9 +117,7 @@ describe("exec: text that breaks shell scripts round-trips exactly", () => {
       child.on("error", reject);
       child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
-    expect(run.stderr).toBe("");
-    expect(run.stdout).toBe(PAYLOAD);
-    expect(run.code).toBe(0);
+    expect(run).toEqual({ code: 0, stdout: PAYLOAD, stderr: "" });
   });
 });
 
