@@ -1,0 +1,241 @@
+/**
+ * Real marimo under load and under failure, through the Node entry's `connect`: one
+ * `marimo edit` server in directory mode with three notebooks, each held open by
+ * `client.openSession({ file })` (three sessions, three kernels).
+ *
+ * The cases run in order and share the server; the last one SIGKILLs it.
+ *
+ * What marimo 0.25.2 does when the kernel process dies mid-run (checked by the kernel case
+ * below, which fails if it changes): the execute stream stays open and sends nothing more —
+ * no `done`, no error, not even a comment line (the case watches it for its 3 s idle window; it
+ * stayed silent for 20 s when this was first examined); the session
+ * stays listed; `GET /api/kernel/status` says `stopped` at once; and a new execute on that
+ * session is accepted and hangs the same way. Only the SDK's own timers end such a call, so
+ * unattended callers should pass `idleTimeoutMs` (or `timeoutMs`).
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ConnectionError,
+  connect,
+  type ExecuteEvent,
+  type MarimoClient,
+  type OwnedSession,
+  StreamIncompleteError,
+  TimeoutError,
+} from "../../src/index.js";
+import { type MarimoServer, SIMPLE_NOTEBOOK, startMarimo, stopAll } from "../helpers/marimo-server.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+let server: MarimoServer;
+let client: MarimoClient;
+const sessions: Record<"a" | "b" | "c", OwnedSession> = {} as Record<"a" | "b" | "c", OwnedSession>;
+/** Observed figures, printed (and saved under test-artifacts/) when MARIMO_PAIR_FIGURES is set. */
+const figures: Record<string, unknown> = {};
+
+beforeAll(async () => {
+  server = await startMarimo({ notebooks: { "a.py": SIMPLE_NOTEBOOK, "b.py": SIMPLE_NOTEBOOK, "c.py": SIMPLE_NOTEBOOK } });
+  client = connect(server.url);
+  // Opened one after the other: three kernels starting at once crowd a 2-core machine.
+  for (const name of ["a", "b", "c"] as const) sessions[name] = await client.openSession({ file: `${name}.py` });
+});
+
+afterAll(async () => {
+  for (const s of Object.values(sessions)) s.close();
+  await server?.stop();
+  await stopAll();
+  if (process.env["MARIMO_PAIR_FIGURES"] !== undefined) {
+    console.error(`reliability figures ${JSON.stringify(figures)}`);
+    await mkdir(join(ROOT, "test-artifacts", "reliability"), { recursive: true });
+    await writeFile(join(ROOT, "test-artifacts", "reliability", "integration.json"), `${JSON.stringify(figures, null, 2)}\n`);
+  }
+});
+
+/** A marker nobody else prints. */
+function marker(label: string): string {
+  return `${label}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Code printing `marker` `times` times (with the kernel's pid), sleeping a little in between. */
+function printer(mark: string, times = 3): string {
+  return [
+    "import os, time",
+    `for k in range(${times}):`,
+    `    print(${JSON.stringify(mark)}, k, os.getpid(), flush=True)`,
+    "    time.sleep(0.02)",
+  ].join("\n");
+}
+
+function expected(mark: string, pid: number, times = 3): string {
+  return Array.from({ length: times }, (_, k) => `${mark} ${k} ${pid}\n`).join("");
+}
+
+async function kernelPid(nb: OwnedSession): Promise<number> {
+  const r = await nb.execute("import os\nprint(os.getpid())", { timeoutMs: 30_000 });
+  const pid = Number(r.stdout.trim());
+  expect(Number.isInteger(pid) && pid > 0).toBe(true);
+  return pid;
+}
+
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("real marimo under load", () => {
+  it("50 concurrent executes on one session: every result holds only its own output", async () => {
+    const nb = sessions.a;
+    const pid = await kernelPid(nb);
+    const started = performance.now();
+    const runs = Array.from({ length: 50 }, (_, i) => {
+      const mark = marker(`m${i}`);
+      const events: ExecuteEvent[] = [];
+      const result = nb
+        .execute(printer(mark), { timeoutMs: 45_000, onEvent: (e) => events.push(e) })
+        .then((r) => ({ r, ms: performance.now() - started }));
+      return { mark, events, result };
+    });
+    const results = await Promise.all(runs.map((run) => run.result));
+    figures["concurrent50"] = {
+      executes: runs.length,
+      totalMs: Math.round(performance.now() - started),
+      slowestMs: Math.round(Math.max(...results.map((x) => x.ms))),
+    };
+    runs.forEach((run, i) => {
+      const { r } = results[i] ?? { r: undefined };
+      expect(r).toMatchObject({ success: true, stdout: expected(run.mark, pid), stderr: "", truncated: false });
+      // The streamed events are its own too: stdout of this marker only, then `done`, last.
+      expect(run.events.at(-1)).toMatchObject({ type: "done", success: true });
+      for (const e of run.events.slice(0, -1)) {
+        expect(e.type).toBe("stdout");
+        if (e.type === "stdout") expect(e.data.split("\n").filter(Boolean).every((l) => l.startsWith(`${run.mark} `))).toBe(true);
+      }
+    });
+  });
+
+  it("executes on three sessions of one server in parallel each reach their own kernel", async () => {
+    const names = ["a", "b", "c"] as const;
+    const pids = await Promise.all(names.map((n) => kernelPid(sessions[n])));
+    expect(new Set(pids).size).toBe(3);
+    const started = performance.now();
+    const runs = names.flatMap((name, s) =>
+      Array.from({ length: 8 }, (_, i) => {
+        const mark = marker(`${name}${i}`);
+        return { mark, pid: pids[s] ?? 0, result: sessions[name].execute(printer(mark, 4), { timeoutMs: 45_000 }) };
+      }),
+    );
+    const results = await Promise.all(runs.map((r) => r.result));
+    figures["threeSessions"] = { executes: runs.length, totalMs: Math.round(performance.now() - started) };
+    runs.forEach((run, i) => {
+      expect(results[i]).toMatchObject({ success: true, stdout: expected(run.mark, run.pid, 4), stderr: "" });
+    });
+    // Still three separate notebooks: nothing ran in the wrong one.
+    expect((await client.sessions()).map((s) => s.filename?.split("/").pop()).sort()).toEqual(["a.py", "b.py", "c.py"]);
+  });
+
+  it("aborting an infinite loop interrupts the kernel: the next call answers within 2 s of the abort", async () => {
+    const nb = sessions.a;
+    const loops = [
+      "while True:\n    pass",
+      "import time\nwhile True:\n    print('spin', flush=True)\n    time.sleep(0.01)",
+      "import time\nwhile True:\n    time.sleep(0.05)",
+    ];
+    const latencies: number[] = [];
+    for (const code of loops) {
+      const run = nb.stream(code, { timeoutMs: 45_000 });
+      const outcome = run.result().catch((e: unknown) => e);
+      // Let it really be running.
+      await until(async () => ((await nb.status()) === "running" ? true : undefined), 20_000, "kernel running");
+      const reason = new Error("stop the loop");
+      const aborted = performance.now();
+      run.abort(reason);
+      expect(await outcome).toBe(reason);
+      const next = await nb.execute("print('alive')", { timeoutMs: 30_000 });
+      const ms = performance.now() - aborted;
+      latencies.push(Math.round(ms));
+      expect(next).toMatchObject({ success: true, stdout: "alive\n" });
+      expect(ms).toBeLessThan(2000);
+    }
+    expect(await nb.status()).toBe("idle");
+    figures["abortToNextResultMs"] = latencies;
+  });
+
+  it("the kernel killed mid-run: the idle timeout ends the call, and status() says stopped", async () => {
+    const nb = sessions.c;
+    const pid = await kernelPid(nb);
+    // The kernel is a child process of the server, not the server itself.
+    expect(pid).not.toBe(server.pid);
+    expect(await server.processes()).toContain(pid);
+
+    const IDLE_MS = 3000;
+    const TOTAL_MS = 40_000;
+    const events: ExecuteEvent[] = [];
+    let killedAt = 0;
+    const afterKill: ExecuteEvent[] = [];
+    const run = nb.stream("import time\nprint('started', flush=True)\ntime.sleep(600)", {
+      idleTimeoutMs: IDLE_MS,
+      timeoutMs: TOTAL_MS,
+      onEvent: (e) => (killedAt === 0 ? events : afterKill).push(e),
+    });
+    const outcome = run.result().catch((e: unknown) => e);
+    await until(async () => (events.length > 0 ? true : undefined), 20_000, "first output");
+    process.kill(pid, "SIGKILL");
+    killedAt = performance.now();
+
+    const error = await outcome;
+    const endedMs = performance.now() - killedAt;
+    // marimo never ends the stream: the SDK's idle timer does, long before the total limit.
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: "timeout", timer: "idle", timeoutMs: IDLE_MS });
+    expect(afterKill).toEqual([]);
+    expect(endedMs).toBeLessThan(TOTAL_MS);
+
+    const stoppedAt = performance.now();
+    await until(async () => ((await nb.status()) === "stopped" ? true : undefined), 10_000, "status stopped");
+    const stoppedMs = performance.now() - stoppedAt;
+
+    // A new call on the dead kernel is accepted and hangs as well: only a timer ends it.
+    const again = await nb.execute("print('anyone?')", { timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: "timeout", timer: "total" });
+    // The session is still listed: marimo does not drop it when its kernel dies.
+    expect((await client.sessions()).some((s) => s.filename?.endsWith("c.py"))).toBe(true);
+    figures["kernelKilled"] = {
+      idleTimeoutMs: IDLE_MS,
+      killToTimeoutErrorMs: Math.round(endedMs),
+      statusStoppedAfterMs: Math.round(stoppedMs),
+    };
+  });
+
+  it("the server SIGKILLed mid-stream: a typed StreamIncompleteError, before any timer", async () => {
+    const nb = sessions.b;
+    const IDLE_MS = 20_000;
+    const run = nb.stream("import time\nprint('started', flush=True)\ntime.sleep(600)", {
+      idleTimeoutMs: IDLE_MS,
+      timeoutMs: 40_000,
+    });
+    const iterator = run[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: "stdout", data: "started\n" });
+    const killed = performance.now();
+    server.kill("SIGKILL");
+    const error = await iterator.next().catch((e: unknown) => e);
+    const ms = performance.now() - killed;
+    expect(error).toBeInstanceOf(StreamIncompleteError);
+    expect(error).toMatchObject({ code: "stream_incomplete" });
+    await expect(run.result()).rejects.toBe(error);
+    // The connection's end, not a timer, ended it.
+    expect(ms).toBeLessThan(IDLE_MS);
+    await server.exited;
+    // Nothing listens any more: the next call is a typed connection error.
+    const next = await nb.execute("1", { timeoutMs: 20_000 }).catch((e: unknown) => e);
+    expect(next).toBeInstanceOf(ConnectionError);
+    figures["serverKilledToErrorMs"] = Math.round(ms);
+  });
+});
