@@ -6,13 +6,14 @@
  */
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
-import { connect } from "../session/client.js";
-import { LaunchError, MarimoNotFoundError, isNotebookUnreadable, isPortInUse, type LaunchAttempt } from "./launch-errors.js";
-import { planLaunch, type LaunchPlan, type LaunchProbe, type RunnerKind } from "./launch-plan.js";
-import { createNodeProbe } from "./launch-probe.js";
 import { registryDirectory } from "../discovery/paths.js";
-import { entryUrl, findOwnEntry } from "./launch-registry.js";
-import { spawnTree, type ExitStatus, type ProcessTree } from "./process-tree.js";
+import { LaunchError } from "./launch-errors.js";
+import { planLaunch, type LaunchProbe } from "./launch-plan.js";
+import { createNodeProbe } from "./launch-probe.js";
+import { isPortFree, pickPort } from "./ports.js";
+import { type LaunchedServer, startOnce } from "./launch-wait.js";
+
+export type { LaunchedServer } from "./launch-wait.js";
 
 /** Options of {@link launchServer}. */
 export interface LaunchOptions {
@@ -26,9 +27,9 @@ export interface LaunchOptions {
    * @default chosen by the decision tree (project runner, `marimo` on PATH, `uvx marimo`)
    */
   command?: readonly string[] | undefined;
-  /** Port. @default marimo's choice: the first free port from 2718 */
+  /** Port. @default the first free port from 2718 (marimo's own rule), chosen before starting it */
   port?: number | undefined;
-  /** Bind address. @default marimo's default, 127.0.0.1 */
+  /** Bind address. @default 127.0.0.1 (marimo's default) */
   host?: string | undefined;
   /**
    * Do not open a browser tab. Without a display (no `DISPLAY`/`WAYLAND_DISPLAY` on Linux)
@@ -58,32 +59,21 @@ export interface LaunchOptions {
   probe?: LaunchProbe | undefined;
 }
 
-/** A server started by {@link launchServer}. */
-export interface LaunchedServer {
-  /** Base URL (with any `--base-url` prefix), without a trailing slash. */
-  url: string;
-  /** `"<host>:<port>"`, as in marimo's registry. */
-  serverId: string;
-  /** pid of the marimo server process. */
-  pid: number;
-  /** The server's marimo version. */
-  version: string;
-  /** Which branch of the decision tree chose the program. */
-  runner: RunnerKind;
-  /** The command that was run. */
-  argv: readonly string[];
-  /** Notes about choices made (e.g. a PEP 723 notebook started without a sandbox). */
-  notes: readonly string[];
-  /** Resolves when the server process has exited (for whatever reason). */
-  exited: Promise<ExitStatus>;
-  /** The end of marimo's output so far. */
-  logs(): string;
-  /** End marimo and every process it started: SIGTERM, then SIGKILL after the grace period. Idempotent. */
-  stop(): Promise<void>;
-}
-
 /** The default {@link LaunchOptions.timeoutMs}. */
 export const DEFAULT_LAUNCH_TIMEOUT_MS = 60_000;
+
+/** How often a start is tried when the chosen port was taken before marimo could bind it. */
+const PORT_RACE_ATTEMPTS = 3;
+
+/** The `--base-url` among extra arguments, `""` when none. */
+function baseUrlOf(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg === "--base-url") return args[i + 1] ?? "";
+    if (arg.startsWith("--base-url=")) return arg.slice("--base-url=".length);
+  }
+  return "";
+}
 
 function hasDisplay(env: Record<string, string | undefined>): boolean {
   if (process.platform === "darwin" || process.platform === "win32") return true;
@@ -112,18 +102,6 @@ async function sandboxFlag(command: readonly string[], cwd: string, env: Record<
   return /--sandbox \[uv\|pixi\]/.test(help) ? "--sandbox=uv" : "--sandbox";
 }
 
-function failure(tree: ProcessTree, status: ExitStatus, attempt: LaunchAttempt, plan: LaunchPlan): Error {
-  const tail = tree.stderrTail();
-  const details = { stderrTail: tail, attempt, exitCode: status.code };
-  if (status.code === 127 || /Failed to spawn: `marimo`|No module named marimo/.test(tail)) {
-    return new MarimoNotFoundError([plan.command.join(" ")], tail);
-  }
-  if (isPortInUse(tail)) return new LaunchError("port-in-use", "marimo could not listen: the port is already in use", details);
-  if (isNotebookUnreadable(tail)) return new LaunchError("notebook-unreadable", "marimo could not open the notebook", details);
-  const how = status.code === null ? `was killed by ${status.signal ?? "a signal"}` : `exited with code ${status.code}`;
-  return new LaunchError("startup-crash", `marimo ${how} during startup`, details);
-}
-
 /**
  * Start `marimo edit` for a notebook and wait until it answers.
  *
@@ -133,6 +111,10 @@ function failure(tree: ProcessTree, status: ExitStatus, attempt: LaunchAttempt, 
  * `uvx marimo`. marimo always runs with `--no-token`, so it registers itself for discovery
  * and the SDK needs no token. Startup is over when marimo's registry entry (written by a
  * process of the launched group) exists and `/health` answers.
+ *
+ * Without `port`, the first free port from 2718 is chosen (never one this process handed to
+ * another launch in the last minute) and passed to marimo; when another process takes it
+ * before marimo binds it, the next one is tried (up to three starts).
  *
  * The server is ended with its kernels by `stop()`, by `signal`, or when this Node process
  * exits.
@@ -161,72 +143,55 @@ export async function launchServer(options: LaunchOptions = {}): Promise<Launche
     { command: options.command, notebook, cwd, sandbox: options.sandbox },
     options.probe ?? createNodeProbe(env),
   );
-  const flags = ["--no-token"];
+  const host = options.host ?? "127.0.0.1";
+  const flags = ["--no-token", "--host", host];
   if (options.headless === true || !hasDisplay(env)) flags.push("--headless");
-  if (options.port !== undefined) flags.push("--port", String(options.port));
-  if (options.host !== undefined) flags.push("--host", options.host);
   if (options.skewProtection === false) flags.push("--no-skew-protection");
   if (plan.sandbox) flags.push(await sandboxFlag(plan.command, cwd, env));
   flags.push(...(options.args ?? []));
-  const argv = [...plan.command, "edit", ...flags, ...(notebook === undefined ? [] : [notebook])];
-  const attempt: LaunchAttempt = { argv, cwd };
+  const argvFor = (port: number) => [
+    ...plan.command,
+    "edit",
+    ...flags,
+    "--port",
+    String(port),
+    ...(notebook === undefined ? [] : [notebook]),
+  ];
 
-  let tree: ProcessTree;
-  try {
-    tree = await spawnTree(argv, { cwd, env });
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === "ENOENT" || code === "EACCES") throw new MarimoNotFoundError([argv[0] ?? ""], "", { cause: error });
-    throw error;
-  }
-
-  const graceMs = options.stopGraceMs ?? 5000;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= tree.stop(graceMs));
-  const onAbort = () => void stop();
   const timeoutMs = options.timeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
-  // A relative XDG_STATE_HOME is relative to marimo's working directory.
-  const registryDir = resolve(cwd, registryDirectory({ env }));
-  try {
-    for (;;) {
-      if (options.signal?.aborted === true) throw options.signal.reason;
-      if (!tree.running()) throw failure(tree, await tree.exited, attempt, plan);
-      if (Date.now() > deadline) {
-        throw new LaunchError("timeout", `marimo did not become ready within ${timeoutMs} ms`, {
-          stderrTail: tree.stderrTail(),
-          attempt,
-          exitCode: null,
-        });
-      }
-      const own = await findOwnEntry(registryDir, tree.pid);
-      const url = own === undefined ? undefined : entryUrl(own.entry);
-      if (own !== undefined && url !== undefined) {
-        const healthy = await connect(url, { timeoutMs: 2000, allowRemote: true })
-          .health({ signal: options.signal })
-          .then((h) => h.status === "healthy")
-          .catch(() => false);
-        if (healthy && tree.running()) {
-          options.signal?.addEventListener("abort", onAbort, { once: true });
-          void tree.exited.then(() => options.signal?.removeEventListener("abort", onAbort));
-          return {
-            url: url.replace(/\/+$/, ""),
-            serverId: own.entry.server_id,
-            pid: own.entry.pid,
-            version: own.entry.version,
-            runner: plan.runner,
-            argv,
-            notes: plan.notes,
-            exited: tree.exited,
-            logs: () => tree.outputTail(),
-            stop,
-          };
-        }
-      }
-      await new Promise((r) => setTimeout(r, 150));
+  if (options.port !== undefined && !(await isPortFree(options.port, host))) {
+    // Not started at all: a marimo that fails to bind still removes the registry entry of
+    // the server that holds the port (it registers before binding and deregisters on exit).
+    throw new LaunchError("port-in-use", `port ${options.port} on ${host} is already in use; marimo was not started`, {
+      stderrTail: "",
+      attempt: { argv: argvFor(options.port), cwd },
+      exitCode: null,
+    });
+  }
+  let port = options.port ?? (await pickPort(host));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({
+        argv: argvFor(port),
+        cwd,
+        env,
+        plan,
+        port,
+        host,
+        baseUrl: baseUrlOf(options.args ?? []),
+        // A relative XDG_STATE_HOME is relative to marimo's working directory.
+        registryDir: resolve(cwd, registryDirectory({ env })),
+        deadline,
+        timeoutMs,
+        graceMs: options.stopGraceMs ?? 5000,
+        signal: options.signal,
+      });
+    } catch (error) {
+      // A port chosen here can be taken by another process before marimo binds it: take the next one.
+      const raced = error instanceof LaunchError && error.reason === "port-in-use" && options.port === undefined;
+      if (!raced || attempt >= PORT_RACE_ATTEMPTS || Date.now() > deadline) throw error;
+      port = await pickPort(host, port + 1);
     }
-  } catch (error) {
-    await stop();
-    throw error;
   }
 }

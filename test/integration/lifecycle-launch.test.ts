@@ -4,6 +4,8 @@ import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LaunchError, launchServer, type LaunchedServer, MarimoNotFoundError } from "../../src/index.js";
+import { startOnce } from "../../src/lifecycle/launch-wait.js";
+import { listeningPorts, pickPort } from "../../src/lifecycle/ports.js";
 import {
   makeTempDir,
   MARIMO_BIN,
@@ -96,10 +98,27 @@ describe("launchServer against real marimo", () => {
     expect(await iso.processes()).toEqual([]);
   });
 
-  it("reports a taken port as port-in-use, with marimo's stderr, and leaves no process", async () => {
-    const other = await startMarimo();
+  it("starts two servers at once without a port: each gets its own port and registry entry", async () => {
+    const iso = await isolatedEnv();
+    const [a, b] = await Promise.all([notebookDir(), notebookDir()]);
+    const servers = await Promise.all(
+      [a, b].map((nb) => launchServer({ command: [MARIMO_BIN], notebook: nb.notebook, headless: true, env: iso.env })),
+    );
+    started.push(...servers);
+    expect(new Set(servers.map((s) => s.url)).size).toBe(2);
+    expect((await readdir(iso.registryDir)).sort()).toEqual(servers.map((s) => `${s.serverId.replace(":", "_")}.json`).sort());
+    for (const server of servers) expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    await Promise.all(servers.map((s) => s.stop()));
+    expect(await iso.processes()).toEqual([]);
+  });
+
+  it("refuses a taken port without starting marimo, so the other server keeps its registry entry", async () => {
+    const iso = await isolatedEnv();
+    // The other server registers in the same directory, as two servers of one user do.
+    const other = await startMarimo({ stateHome: iso.state });
     try {
-      const iso = await isolatedEnv();
+      const entries = await readdir(other.registryDir);
+      expect(entries).toHaveLength(1);
       const { notebook } = await notebookDir();
       const error = await launchServer({ command: [MARIMO_BIN], notebook, port: other.port, headless: true, env: iso.env }).catch(
         (e: unknown) => e,
@@ -108,14 +127,43 @@ describe("launchServer against real marimo", () => {
       const launch = error as LaunchError;
       expect(launch.code).toBe("launch_failed");
       expect(launch.reason).toBe("port-in-use");
-      expect(launch.stderrTail).toMatch(/address already in use/);
-      expect(launch.message).toMatch(/address already in use/);
-      expect(await iso.processes()).toEqual([]);
-      // The other server was not touched.
+      expect(launch.message).toMatch(new RegExp(`port ${other.port} on 127\\.0\\.0\\.1 is already in use`));
+      expect(launch.attempt.argv).toContain(String(other.port));
+      // Only the other server's processes exist, it still answers, and its entry is still there.
+      expect((await iso.processes()).length).toBe(0);
       expect((await fetch(`${other.url}/health`)).status).toBe(200);
+      expect(await readdir(other.registryDir)).toEqual(entries);
     } finally {
       await other.stop();
     }
+  });
+
+  it("finds its server by the port its process group listens on when the registry entry is missing", async () => {
+    const iso = await isolatedEnv();
+    const { dir, notebook } = await notebookDir();
+    const port = await pickPort("127.0.0.1", 20_000 + Math.floor(Math.random() * 20_000));
+    const server = await startOnce({
+      argv: [MARIMO_BIN, "edit", "--no-token", "--headless", "--port", String(port), notebook],
+      cwd: dir,
+      env: { ...process.env, ...iso.env },
+      plan: { runner: "command", command: [MARIMO_BIN], sandbox: false, projectDir: undefined, notes: [] },
+      port,
+      host: "127.0.0.1",
+      baseUrl: "",
+      // Not where marimo writes: as if another server's failed start had removed the entry.
+      registryDir: await makeTempDir("no-registry-"),
+      deadline: Date.now() + 60_000,
+      timeoutMs: 60_000,
+      graceMs: 5000,
+      signal: undefined,
+    });
+    started.push(server);
+    expect(server.url).toBe(`http://127.0.0.1:${port}`);
+    expect(server.version).toBe("0.25.2");
+    expect(server.notes.join(" ")).toMatch(/registry entry for this server is missing/);
+    expect((await listeningPorts(server.pid)).map((l) => l.port)).toContain(port);
+    await server.stop();
+    expect(await iso.processes()).toEqual([]);
   });
 
   it("says how to install marimo when none can be found (empty PATH, no project)", async () => {
