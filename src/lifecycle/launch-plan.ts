@@ -130,6 +130,12 @@ async function projectRunner(
  * a project runs with marimo's sandbox (needs uv).
  *
  * @throws {MarimoNotFoundError} when no branch applies; the message says how to install marimo.
+ * @example
+ * ```ts
+ * const plan = await planLaunch({ notebook: "/work/proj/nb.py", cwd: "/work/proj" }, probe);
+ * plan.runner;  // e.g. "uv-project"
+ * plan.command; // e.g. ["/usr/bin/uv", "run", "--project", "/work/proj", "marimo"]
+ * ```
  */
 export async function planLaunch(input: LaunchPlanInput, probe: LaunchProbe): Promise<LaunchPlan> {
   const notes: string[] = [];
