@@ -230,11 +230,25 @@ export async function startMarimo(options: StartMarimoOptions = {}): Promise<Mar
       await exited;
       clearTimeout(timer);
     }
-    // Kernel processes share the group; make sure none is left.
+    // Kernel processes share the group; make sure none is left, and wait until the
+    // kernel has really gone (a SIGKILLed process lingers briefly before it is reaped).
     try {
       process.kill(-pid, "SIGKILL");
     } catch {
       /* gone */
+    }
+    for (let i = 0; i < 100; i++) {
+      const left = await processesWithEnv("MARIMO_PAIR_SERVER", serverTag);
+      if (left.length === 0) break;
+      // A process that left the group (a new session) is killed one by one.
+      for (const other of left) {
+        try {
+          process.kill(other, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
     await rm(dir, { recursive: true, force: true });
     if (options.stateHome === undefined) await rm(stateHome, { recursive: true, force: true });
