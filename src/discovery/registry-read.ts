@@ -5,7 +5,7 @@
  * @module
  */
 import { constants } from "node:fs";
-import { open, readdir, stat } from "node:fs/promises";
+import { lstat, open, readdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type RegistryEntry, RegistryEntrySchema } from "../schemas/registry.js";
 import type { DiscoveryDiagnostic, EntryIssue, InvalidEntryDiagnostic, InvalidEntryReason } from "./diagnostics.js";
@@ -118,9 +118,20 @@ export function parseEntryBytes(
   return { ok: false, diagnostic: invalid(file, "invalid-fields", detail, issues) };
 }
 
+/** True when nothing, not even a dangling symlink, is at `file` any more. */
+async function vanished(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return false;
+  } catch (error) {
+    return errorCode(error) === "ENOENT";
+  }
+}
+
 /**
  * Read every `*.json` file of a registry directory (temporary `*.tmp` files of a write in
- * progress are ignored). A missing directory is simply empty.
+ * progress are ignored). A missing directory is simply empty, and a file removed between the
+ * listing and its read is skipped without a diagnostic.
  */
 export async function readRegistryDirectory(directory: RegistryDirectory, maxBytes: number): Promise<DirectoryContents> {
   const dir = resolve(directory.path);
@@ -143,7 +154,12 @@ export async function readRegistryDirectory(directory: RegistryDirectory, maxByt
     names.map(async (name) => {
       const file = resolve(dir, name);
       const read = await readBoundedFile(file, maxBytes);
-      if (!read.ok) return { diagnostic: invalid(file, read.reason, read.detail) };
+      if (!read.ok) {
+        // Gone since the listing (its server removed it, or another discovery pruned it): not a
+        // bad entry. A dangling symlink fails the same way but is still there, and is reported.
+        if (read.reason === "unreadable" && read.detail === "ENOENT" && (await vanished(file))) return {};
+        return { diagnostic: invalid(file, read.reason, read.detail) };
+      }
       const parsed = parseEntryBytes(file, read.bytes);
       if (!parsed.ok) return { diagnostic: parsed.diagnostic };
       return { value: { file, origin: directory.origin, entry: parsed.entry, bytes: read.bytes } };
