@@ -28,12 +28,17 @@ function installedMarimo() {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-if (installedMarimo() === MARIMO_VERSION) {
-  console.log(`setup: .venv already has marimo ${MARIMO_VERSION}`);
+// The `mcp` extra (MCP SDK 2) lets the tests start `marimo edit --mcp code-mode`.
+function hasMcpExtra() {
+  return spawnSync(python, ["-c", "import mcp.server"], { stdio: "ignore" }).status === 0;
+}
+
+if (installedMarimo() === MARIMO_VERSION && hasMcpExtra()) {
+  console.log(`setup: .venv already has marimo ${MARIMO_VERSION} with its mcp extra`);
   process.exit(0);
 }
 
 const basePython = process.env.PYTHON ?? (isWindows ? "python" : "python3");
 if (!existsSync(python)) run(basePython, ["-m", "venv", venv]);
-run(python, ["-m", "pip", "install", "--quiet", `marimo==${MARIMO_VERSION}`]);
+run(python, ["-m", "pip", "install", "--quiet", `marimo[mcp]==${MARIMO_VERSION}`]);
 console.log(`setup: .venv has marimo ${installedMarimo()}`);

@@ -10,6 +10,7 @@ import { APPLY_SPEC } from "./specs/apply.js";
 import { CELLS_SPEC } from "./specs/cells.js";
 import { DISCOVER_SPEC } from "./specs/discover.js";
 import { EXEC_SPEC } from "./specs/exec.js";
+import { MCP_SPEC } from "./specs/mcp.js";
 import { SESSIONS_SPEC } from "./specs/sessions.js";
 
 /** A command implementation: gets parsed arguments, returns the exit status. */
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { spec: SESSIONS_SPEC, load: async () => (await import("./commands/sessions.js")).runSessions },
   { spec: CELLS_SPEC, load: async () => (await import("./commands/cells.js")).runCells },
   { spec: APPLY_SPEC, load: async () => (await import("./commands/apply.js")).runApply },
+  { spec: MCP_SPEC, load: async () => (await import("./commands/mcp.js")).runMcp },
 ];
 
 /** The command named `name`, if any. */

@@ -1,0 +1,13 @@
+/**
+ * Base64 of bytes without `node:buffer` (tools run in any runtime with `btoa`).
+ *
+ * @module
+ */
+
+/** Encode bytes as standard base64. */
+export function encodeBase64(bytes: Uint8Array): string {
+  let binary = "";
+  const step = 0x8000;
+  for (let i = 0; i < bytes.length; i += step) binary += String.fromCharCode(...bytes.subarray(i, i + step));
+  return btoa(binary);
+}

@@ -1,0 +1,78 @@
+/**
+ * Loading the official MCP TypeScript SDK (`@modelcontextprotocol/sdk`), an optional peer
+ * dependency: it is imported only when an MCP face is used, so `marimo-pair` itself stays
+ * small and works without it.
+ *
+ * @module
+ */
+
+/** The SDK package this project speaks MCP through. */
+export const MCP_SDK_PACKAGE = "@modelcontextprotocol/sdk";
+
+/** The SDK is not installed next to `marimo-pair`. */
+export class McpSdkMissingError extends Error {
+  /** Always `mcp_sdk_missing`. */
+  readonly code = "mcp_sdk_missing" as const;
+
+  constructor(options: { cause?: unknown } = {}) {
+    super(
+      `MCP needs the optional package ${MCP_SDK_PACKAGE}, which is not installed. ` +
+        `Install it beside marimo-pair (npm install ${MCP_SDK_PACKAGE}), or run the server with ` +
+        `npx -y -p marimo-pair -p ${MCP_SDK_PACKAGE} marimo-pair mcp.`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = "McpSdkMissingError";
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : "";
+  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && message.includes(MCP_SDK_PACKAGE);
+}
+
+/** Import `load()`'s module, turning "not installed" into {@link McpSdkMissingError}. */
+async function optional<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (isMissing(error)) throw new McpSdkMissingError({ cause: error });
+    throw error;
+  }
+}
+
+/** The SDK's client side: `Client` and the streamable-HTTP client transport. */
+export async function loadMcpClient() {
+  const [client, http] = await optional(() =>
+    Promise.all([
+      import("@modelcontextprotocol/sdk/client/index.js"),
+      import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
+    ]),
+  );
+  return { Client: client.Client, StreamableHTTPClientTransport: http.StreamableHTTPClientTransport };
+}
+
+/** The SDK's low-level `Server` and the request schemas its handlers are registered for. */
+export async function loadMcpServer() {
+  const [server, types] = await optional(() =>
+    Promise.all([import("@modelcontextprotocol/sdk/server/index.js"), import("@modelcontextprotocol/sdk/types.js")]),
+  );
+  return {
+    Server: server.Server,
+    ListToolsRequestSchema: types.ListToolsRequestSchema,
+    CallToolRequestSchema: types.CallToolRequestSchema,
+    isInitializeRequest: types.isInitializeRequest,
+  };
+}
+
+/** The SDK's stdio server transport. */
+export async function loadStdioServerTransport() {
+  const stdio = await optional(() => import("@modelcontextprotocol/sdk/server/stdio.js"));
+  return stdio.StdioServerTransport;
+}
+
+/** The SDK's streamable-HTTP server transport (Node `http`). */
+export async function loadHttpServerTransport() {
+  const http = await optional(() => import("@modelcontextprotocol/sdk/server/streamableHttp.js"));
+  return http.StreamableHTTPServerTransport;
+}
