@@ -60,7 +60,8 @@ for (const suite of suites) {
     [vitest, "run", "--project", suite.project, ...suite.files, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
     { cwd: root, encoding: "utf8", env: { ...process.env, MARIMO_PAIR_FIGURES: "1" }, maxBuffer: 64 * 1024 * 1024 },
   );
-  const text = `${run.stdout}\n${run.stderr}`;
+  // Without colours, so the figures can be matched line by line.
+  const text = `${run.stdout}\n${run.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
   writeFileSync(join(out, `${suite.project}.log`), text);
   const json = JSON.parse(readFileSync(report, "utf8")) as JsonReport;
   failed += json.numFailedTests + (run.status === 0 ? 0 : 1);
@@ -71,7 +72,7 @@ for (const suite of suites) {
     console.log(`- ${file.name.slice(root.length + 1)}: ${passed}/${file.assertionResults.length} passed, ${seconds} s`);
   }
   // One-line figures: "<name> figures {json}".
-  for (const match of text.matchAll(/^(?:\x1b\[[0-9;]*m)*([\w -]+) figures (\{.*\})$/gm)) {
+  for (const match of text.matchAll(/^([\w -]+) figures (\{.*\})$/gm)) {
     console.log(`\n${match[1]}: ${match[2]}`);
   }
   // The fault suite prints its durations as one pretty-printed object.
