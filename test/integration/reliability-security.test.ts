@@ -1,8 +1,9 @@
 /**
  * Security against real processes and a real marimo:
  *
- * - the token never reaches the argv of a process: while `launchServer` and the CLI run with
- *   the token in `MARIMO_TOKEN`, every process's `/proc/<pid>/cmdline` is scanned over and over,
+ * - the token never reaches the argv of a process: while `launchServer` and the CLI (`exec`,
+ *   `discover`, and `mcp` answering tool calls over stdio) run with the token in
+ *   `MARIMO_TOKEN`, every process's `/proc/<pid>/cmdline` is scanned over and over,
  *   and every helper program the SDK may start (`marimo`, `cmd.exe`, `wslpath`, `tasklist.exe`,
  *   `ip`, `ps`, `taskkill`, `uv`, `uvx`, `pixi`) is replaced on `PATH` by a recorder that logs
  *   its arguments — so short-lived helpers are caught too. WSL is simulated
@@ -14,6 +15,7 @@
  *
  * (`test/unit/reliability/spawn-sites.test.ts` checks every spawn site in src/ statically.)
  */
+import { spawn } from "node:child_process";
 import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -38,7 +40,7 @@ import {
   startMarimo,
   stopAll,
 } from "../helpers/marimo-server.js";
-import { prepareCli, runCli } from "./cli-helpers.js";
+import { cliPath, NODE, prepareCli, runCli } from "./cli-helpers.js";
 
 /** A fresh token per run, so a leak cannot hide behind a fixed string. Never printed. */
 const TOKEN = `tok-${Math.random().toString(36).slice(2)}-${Date.now()}`;
@@ -132,7 +134,7 @@ beforeAll(async () => {
   await writeShims();
   tokenServer = await startMarimo({ tokenPassword: TOKEN });
   raw = await openRawSession(tokenServer);
-  watch = new CmdlineWatch(["main.js exec", "main.js discover", "launched.py"]);
+  watch = new CmdlineWatch(["main.js exec", "main.js discover", "main.js mcp", "launched.py"]);
 });
 
 afterAll(async () => {
@@ -224,6 +226,68 @@ describe("the token never reaches a process's argv", () => {
     }
   }, 60_000);
 
+  it("the CLI's MCP server (stdio) with MARIMO_TOKEN: discover_servers and execute_code on the token server", async () => {
+    const child = spawn(NODE, [cliPath(), "mcp", "--url", tokenServer.url], {
+      env: {
+        PATH: `${shims}:${process.env["PATH"] ?? "/usr/bin:/bin"}`,
+        HOME: process.env["HOME"] ?? "/tmp",
+        MARIMO_TOKEN: TOKEN,
+        WSL_DISTRO_NAME: "Simulated",
+        XDG_STATE_HOME: state(),
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const replies = new Map<number, unknown>();
+    let stdout = "";
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+      for (let nl = stdout.indexOf("\n"); nl !== -1; nl = stdout.indexOf("\n")) {
+        const message = JSON.parse(stdout.slice(0, nl)) as { id?: number };
+        stdout = stdout.slice(nl + 1);
+        if (typeof message.id === "number") replies.set(message.id, message);
+      }
+    });
+    const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    const reply = async (id: number) => {
+      const deadline = Date.now() + 45_000;
+      while (!replies.has(id)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no MCP reply ${id}: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return replies.get(id) as { result?: { isError?: boolean; content?: { type: string; text?: string }[] } };
+    };
+    try {
+      send({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "reliability-test", version: "0" } },
+      });
+      await reply(1);
+      send({ jsonrpc: "2.0", method: "notifications/initialized" });
+      send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "discover_servers", arguments: {} } });
+      expect((await reply(2)).result?.isError).not.toBe(true);
+      send({
+        jsonrpc: "2.0",
+        id: 3,
+        method: "tools/call",
+        params: { name: "execute_code", arguments: { code: "import time\ntime.sleep(1.5)\nprint('ran over mcp')" } },
+      });
+      const executed = await reply(3);
+      expect(executed.result?.isError).not.toBe(true);
+      expect(JSON.stringify(executed.result)).toContain("ran over mcp");
+      expect(JSON.stringify([...replies.values()]) + stderr).not.toContain(TOKEN);
+    } finally {
+      child.stdin.end();
+      const exited = new Promise((r) => child.once("exit", r));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }, 60_000);
+
   it("no command line held the token while those ran, and every recorded helper call is token-free", async () => {
     await watch.scan();
     const log = await readFile(spawnLog, "utf8");
@@ -233,7 +297,7 @@ describe("the token never reaches a process's argv", () => {
     for (const p of ["marimo", "cmd.exe", "wslpath", "tasklist.exe"]) expect(programs).toContain(p);
     expect(calls.filter((line) => line.includes(TOKEN))).toEqual([]);
     // The scanner watched the CLI processes and the launched server while they lived.
-    expect([...watch.seen].sort()).toEqual(["launched.py", "main.js discover", "main.js exec"]);
+    expect([...watch.seen].sort()).toEqual(["launched.py", "main.js discover", "main.js exec", "main.js mcp"]);
     expect(watch.scans).toBeGreaterThan(20);
     expect([...watch.hits]).toEqual([]);
     figures["argvScan"] = { scans: watch.scans, helperCalls: calls.length, programs: [...programs].sort(), tokenHits: watch.hits.size };
