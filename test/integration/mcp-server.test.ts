@@ -1,0 +1,188 @@
+/**
+ * The official MCP client (`@modelcontextprotocol/sdk`) drives `marimo-pair mcp`, spawned
+ * over stdio from the built CLI, against a real marimo server.
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type NotebookSession } from "../../src/index.js";
+import { TOOL_NAMES } from "../../src/tools.js";
+import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
+import { cliPath, NODE, prepareCli } from "./cli-helpers.js";
+
+let server: MarimoServer;
+let raw: RawSession;
+let client: Client;
+let nb: NotebookSession;
+
+/** A 1×1 red PNG. */
+const PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+
+beforeAll(async () => {
+  await prepareCli();
+  server = await startMarimo();
+  raw = await openRawSession(server);
+  nb = await connect(server.url).session({ file: server.notebookPath });
+  client = new Client({ name: "marimo-pair-test", version: "0" });
+  const transport = new StdioClientTransport({
+    command: NODE,
+    args: [cliPath(), "mcp", "--url", server.url, "--file", server.notebookPath],
+    env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/tmp", XDG_STATE_HOME: server.stateHome },
+    stderr: "pipe",
+  });
+  await client.connect(transport);
+});
+
+afterAll(async () => {
+  await client?.close();
+  raw?.close();
+  await server?.stop();
+  await stopAll();
+});
+
+function text(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+async function call(name: string, args: Record<string, unknown> = {}, onprogress?: (p: Progress) => void): Promise<CallToolResult> {
+  return (await client.callTool({ name, arguments: args }, undefined, {
+    timeout: 120_000,
+    ...(onprogress === undefined ? {} : { onprogress, resetTimeoutOnProgress: true }),
+  })) as CallToolResult;
+}
+
+describe("marimo-pair mcp over stdio", () => {
+  it("introduces itself and lists every tool with its JSON Schema and effect hints", async () => {
+    expect(client.getServerVersion()?.name).toBe("marimo-pair");
+    expect(client.getInstructions()).toContain("discover_servers");
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual([...TOOL_NAMES]);
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    const create = byName.get("create_cell");
+    expect(create?.inputSchema).toMatchObject({ type: "object", required: ["code"], additionalProperties: false });
+    expect(Object.keys(create?.inputSchema.properties ?? {})).toEqual(
+      expect.arrayContaining(["url", "file", "session", "code", "before", "after", "hide_code", "disabled", "column", "expand_output", "name", "run"]),
+    );
+    expect(byName.get("execute_code")?.inputSchema).toMatchObject({ required: ["code"] });
+    expect(byName.get("delete_cell")?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+    expect(byName.get("remove_packages")?.annotations).toMatchObject({ destructiveHint: true });
+    expect(byName.get("create_cell")?.annotations).toMatchObject({ destructiveHint: false, readOnlyHint: false });
+    expect(byName.get("read_cells")?.annotations).toMatchObject({ readOnlyHint: true });
+  });
+
+  it("executes code, sending progress while output streams", async () => {
+    const updates: Progress[] = [];
+    const result = await call(
+      "execute_code",
+      { code: "import time\nfor i in range(4):\n    print(f'step {i}', flush=True)\n    time.sleep(0.4)\n6 * 7" },
+      (p) => updates.push(p),
+    );
+    expect(result.isError).toBe(false);
+    expect(text(result)).toContain("step 0\nstep 1\nstep 2\nstep 3\n");
+    expect(text(result)).toContain("--- value (text/html) ---\n42");
+    expect(result.structuredContent).toMatchObject({ success: true, stdout: "step 0\nstep 1\nstep 2\nstep 3\n", value: { text: "42" } });
+    const stepMessages = updates.filter((u) => /^stdout: step \d$/.test(u.message ?? ""));
+    expect(stepMessages.length).toBeGreaterThanOrEqual(2);
+    const progress = updates.map((u) => u.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(new Set(progress).size).toBe(progress.length);
+  });
+
+  it("keeps reporting progress while the code runs silently", async () => {
+    const updates: Progress[] = [];
+    const result = await call("execute_code", { code: "import time\ntime.sleep(6.5)\nprint('woke')" }, (p) => updates.push(p));
+    expect(text(result)).toContain("woke");
+    expect(updates.some((u) => /^still running \(\d+ s\)$/.test(u.message ?? ""))).toBe(true);
+  });
+
+  it("cuts a flood of output in the middle and says what was cut", async () => {
+    const result = await call("execute_code", { code: "for i in range(5000):\n    print('row', i)" });
+    const body = text(result);
+    expect(body).toContain("row 0\n");
+    expect(body).toContain("row 4999\n");
+    expect(body).not.toContain("row 2500\n");
+    expect(body).toMatch(/\[… [\d,]+ characters \(4,820 lines\) of stdout cut here by marimo-pair/);
+    expect(result.structuredContent).toMatchObject({ cut: { stdout: { lines: 4820, totalLines: 5000 } } });
+    expect(body.length).toBeLessThan(3000);
+  });
+
+  it("reports a Python error as data, with the traceback", async () => {
+    const result = await call("execute_code", { code: "raise ValueError('nope')" });
+    expect(result.isError).toBe(false);
+    expect(text(result)).toMatch(/^failed: the code raised/);
+    expect(text(result)).toContain("ValueError: nope");
+  });
+
+  it("creates and runs a cell, reads it back, edits it, and deletes it", async () => {
+    const created = await call("create_cell", { code: "mp_value = 6 * 7\nprint('value is', mp_value)\nmp_value", run: true, hide_code: false });
+    expect(created.isError).toBe(false);
+    const id = (created.structuredContent?.["created"] as { id: string }[])[0]?.id ?? "";
+    expect(id).toMatch(/^\w+$/);
+    expect(text(created)).toContain(`Created cell ${id} and ran it.`);
+    expect(text(created)).toContain("value is 42");
+    expect(created.structuredContent).toMatchObject({ success: true, cells: [{ id, status: "idle", errors: [] }] });
+
+    const read = await call("read_cells", { cells: [id] });
+    expect(text(read)).toContain("```python\nmp_value = 6 * 7\nprint('value is', mp_value)\nmp_value\n```");
+    expect(read.structuredContent).toMatchObject({ cells: [{ id, code: "mp_value = 6 * 7\nprint('value is', mp_value)\nmp_value", status: "idle", output: { text: "42" }, stdout: "value is 42\n" }] });
+
+    const edited = await call("edit_cell", { cell: id, code: "mp_value = 6 * 8\nmp_value", run: true });
+    expect(text(edited)).toContain(`Edited cell ${id} and ran it.`);
+    expect((await nb.execute("print(mp_value)")).stdout).toBe("48\n");
+
+    const errors = await call("create_cell", { code: "mp_broken = 1 / 0", run: true });
+    const brokenId = (errors.structuredContent?.["created"] as { id: string }[])[0]?.id ?? "";
+    expect(text(errors)).toContain("raised while running");
+    const listed = await call("get_errors");
+    expect(text(listed)).toContain(`cell ${brokenId}: exception — ZeroDivisionError: division by zero`);
+
+    const variables = await call("get_variables");
+    expect(text(variables)).toMatch(/mp_value: int = 48 {2}\[cell \w+\]/);
+    const graph = await call("get_graph");
+    expect(text(graph)).toContain(`cell ${id}: defines [mp_value]`);
+
+    for (const cell of [id, brokenId]) {
+      const deleted = await call("delete_cell", { cell });
+      expect(text(deleted)).toBe(`Deleted cell ${cell}.`);
+    }
+    expect((await nb.cells({ code: false })).map((c) => c.id)).not.toContain(id);
+  });
+
+  it("returns image outputs as MCP image content (mo.image's virtual file, and an image/png output)", async () => {
+    const code =
+      `import base64\nimport marimo as mo\n_png = base64.b64decode(${JSON.stringify(PNG_BASE64)})\n` +
+      "class MpPicture:\n    def _repr_png_(self):\n        return _png\nmp_pic = mo.image(_png)\nmp_pic";
+    const created = await call("create_cell", { code, name: "mp_image", run: true });
+    expect(created.isError).toBe(false);
+    const viaMoImage = await call("get_cell_output", { cell: "mp_image" });
+    const image = viaMoImage.content.find((c) => c.type === "image");
+    expect(image).toMatchObject({ type: "image", mimeType: "image/png", data: PNG_BASE64 });
+    expect(text(viaMoImage)).toContain("image/png image attached");
+
+    const reprCell = await call("create_cell", { code: "MpPicture()", run: true, after: "mp_image" });
+    const reprId = (reprCell.structuredContent?.["created"] as { id: string }[])[0]?.id ?? "";
+    const viaRepr = await call("get_cell_output", { cell: { id: reprId } });
+    expect(viaRepr.content.find((c) => c.type === "image")).toMatchObject({ mimeType: "image/png", data: PNG_BASE64 });
+    expect(viaRepr.structuredContent).toMatchObject({ output: { mimetype: "image/png", image: "image/png" } });
+    await call("apply_operations", { operations: [{ op: "delete_cell", cell: reprId }, { op: "delete_cell", cell: "mp_image" }] });
+  });
+
+  it("refuses a batch marimo would reject, and says nothing was applied", async () => {
+    const first = await call("create_cell", { code: "mp_twice = 1", run: true });
+    const firstId = (first.structuredContent?.["created"] as { id: string }[])[0]?.id ?? "";
+    const before = (await nb.cells({ code: false })).length;
+    const result = await call("create_cell", { code: "mp_twice = 2" });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("nothing was applied");
+    expect(result.structuredContent).toMatchObject({ error: { code: "notebook_validation", reason: "multiply_defined", names: ["mp_twice"] } });
+    expect((await nb.cells({ code: false })).length).toBe(before);
+    await call("delete_cell", { cell: firstId });
+  });
+
+  it("answers invalid input with an error naming the field", async () => {
+    const result = await call("move_cell", { cell: "Hbol", beside: "x" });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("beside");
+  });
+});
