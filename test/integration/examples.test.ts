@@ -69,4 +69,8 @@ describe("examples", () => {
 });
 
 /** Examples whose run is checked by another test file. */
-const EXAMPLES_TESTED_ELSEWHERE: string[] = ["watch.ts" /* lifecycle-examples.test.ts */];
+const EXAMPLES_TESTED_ELSEWHERE: string[] = [
+  "watch.ts" /* lifecycle-examples.test.ts */,
+  "agent-tools-vercel-ai.ts" /* mcp-agent-examples.test.ts */,
+  "agent-tools-openai.ts" /* mcp-agent-examples.test.ts */,
+];
