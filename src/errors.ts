@@ -232,7 +232,7 @@ export class StreamIncompleteError extends MarimoPairError {
     super(
       ErrorCode.StreamIncomplete,
       `${describe(request)}the execution stream ended before 'done'. The server may have stopped or restarted, ` +
-        "the kernel may have died, or the session id may be stale: check the server, then list sessions and retry.",
+        "or the session id may be stale: check the server, then list sessions and retry.",
       options,
     );
     this.request = request;

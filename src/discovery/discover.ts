@@ -154,10 +154,20 @@ export async function discoverServersDetailed(options: DiscoverOptions = {}): Pr
     const prune = options.prune ?? true;
     diagnostics.push(...(await Promise.all(stale.map((file) => removeStaleFile(file, prune, maxEntryBytes, system)))));
     servers.sort(newestFirst);
-    return { servers, diagnostics };
+    return { servers, diagnostics: diagnostics.map(printable) };
   } finally {
     await prober.close();
   }
+}
+
+/**
+ * Registry files, their names and other processes' command lines are not ours: a hostile one
+ * could put terminal escape sequences into a message that a caller prints. Control
+ * characters in messages are shown as `\u{…}` escapes instead.
+ */
+function printable(diagnostic: DiscoveryDiagnostic): DiscoveryDiagnostic {
+  const message = diagnostic.message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+  return message === diagnostic.message ? diagnostic : { ...diagnostic, message };
 }
 
 /**
