@@ -230,3 +230,10 @@ export { decodeDataUrl, htmlToText, MIMEBUNDLE, outputImage, outputText, unpackM
 export type { InlineImage, OutputLike, VirtualFileImage } from "./lifecycle/outputs.js";
 export { saveImage } from "./lifecycle/save-image.js";
 export type { SavedImage, SaveImageOptions } from "./lifecycle/save-image.js";
+// marimo's own MCP server (`marimo edit --mcp code-mode`) as a transport; also in `marimo-pair/tools`.
+export { connectMcp, DEFAULT_MCP_CONNECT_TIMEOUT_MS, MARIMO_MCP_PATH, MarimoMcpClient } from "./tools/marimo-mcp/client.js";
+export type { McpConnectOptions } from "./tools/marimo-mcp/client.js";
+export { DEFAULT_MCP_EXECUTE_TIMEOUT_MS, MARIMO_MCP_EXECUTION_LIMIT_MS, McpNotebookSession } from "./tools/marimo-mcp/session.js";
+export type { McpExecuteOptions, McpSessionContext } from "./tools/marimo-mcp/session.js";
+export type { McpExecuteResult } from "./tools/marimo-mcp/result.js";
+export { McpSdkMissingError } from "./tools/mcp-sdk.js";

@@ -25,10 +25,12 @@ export class McpSdkMissingError extends Error {
   }
 }
 
-function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : "";
-  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && message.includes(MCP_SDK_PACKAGE);
+/** True for "the SDK package cannot be found", also when a loader wrapped that error (its `cause`). */
+function isMissing(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 3) return false;
+  const code = (error as { code?: unknown }).code;
+  if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && error.message.includes(MCP_SDK_PACKAGE)) return true;
+  return isMissing(error.cause, depth + 1);
 }
 
 /** Import `load()`'s module, turning "not installed" into {@link McpSdkMissingError}. */
