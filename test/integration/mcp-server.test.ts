@@ -107,6 +107,28 @@ describe("marimo-pair mcp over stdio", () => {
     expect(body.length).toBeLessThan(3000);
   });
 
+  it("interrupts the kernel when the call's timeout_ms expires, and says so", async () => {
+    const started = Date.now();
+    const result = await call("execute_code", { code: "import time\nprint('before', flush=True)\ntime.sleep(30)", timeout_ms: 1500 });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain("did not finish within 1500 ms and was interrupted");
+    expect(text(result)).toContain("--- stdout so far ---\nbefore");
+    const next = await call("execute_code", { code: "print('alive')" });
+    expect(next.structuredContent).toMatchObject({ stdout: "alive\n" });
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it("interrupts the kernel when the client cancels the call", async () => {
+    const controller = new AbortController();
+    const pending = client.callTool({ name: "execute_code", arguments: { code: "while True:\n    pass" } }, undefined, { signal: controller.signal, timeout: 120_000 });
+    setTimeout(() => controller.abort(new Error("the agent changed its mind")), 1000);
+    await expect(pending).rejects.toThrow("the agent changed its mind");
+    const started = Date.now();
+    const next = await call("execute_code", { code: "print('free again')" });
+    expect(next.structuredContent).toMatchObject({ stdout: "free again\n" });
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
   it("reports a Python error as data, with the traceback", async () => {
     const result = await call("execute_code", { code: "raise ValueError('nope')" });
     expect(result.isError).toBe(false);
