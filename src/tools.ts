@@ -67,6 +67,23 @@ export {
 } from "./tools/inputs.js";
 export { EXECUTE_HEARTBEAT_MS } from "./tools/definitions/execute.js";
 export {
+  CellTargetJsonSchema,
+  CreateCellJsonSchema,
+  DeleteCellJsonSchema,
+  EditCellJsonSchema,
+  InstallPackagesJsonSchema,
+  MoveCellJsonSchema,
+  OperationJsonSchema,
+  OperationListJsonSchema,
+  RemovePackagesJsonSchema,
+  RunCellJsonSchema,
+  SetUiValueJsonSchema,
+  type CellTargetJson,
+  type OperationJson,
+  type OperationListJson,
+} from "./schemas/operations.js";
+export { planFromOperations, type CreatedByOperation } from "./codemode/json-operations.js";
+export {
   MCP_INSTRUCTIONS,
   mcpToolListing,
   serveMcpHttp,

@@ -18,7 +18,7 @@ import {
   RemovePackagesJsonSchema,
   RunCellJsonSchema,
   SetUiValueJsonSchema,
-} from "../cli/operations-schema.js";
+} from "../schemas/operations.js";
 import { NotebookTargetSchema } from "./target.js";
 
 const [CellByString, CellById, CellByName] = CellTargetJsonSchema.options;

@@ -8,8 +8,8 @@
  */
 import type { z } from "zod";
 import type { ApplyResult } from "../../codemode/apply.js";
-import type { OperationJson } from "../../cli/operations-schema.js";
-import { planFromOperations } from "../../cli/operations-plan.js";
+import type { OperationJson } from "../../schemas/operations.js";
+import { planFromOperations } from "../../codemode/json-operations.js";
 import { HeadTailCollector } from "../budget.js";
 import { defineTool, ok, type RunContext } from "../define.js";
 import type { ToolEnv } from "../env.js";

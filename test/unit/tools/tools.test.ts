@@ -6,7 +6,7 @@ import {
   MoveCellJsonSchema,
   OperationListJsonSchema,
   SetUiValueJsonSchema,
-} from "../../../src/cli/operations-schema.js";
+} from "../../../src/schemas/operations.js";
 import { ApplyOperationsInput, CreateCellInput, EditCellInput, MoveCellInput, SetUiValueInput } from "../../../src/tools/inputs.js";
 import { mcpToolListing } from "../../../src/tools/mcp-server.js";
 import { NotebookResolver } from "../../../src/tools/target.js";
