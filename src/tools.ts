@@ -85,6 +85,7 @@ export {
 export { planFromOperations, type CreatedByOperation } from "./codemode/json-operations.js";
 export {
   MCP_INSTRUCTIONS,
+  MCP_SESSION_IDLE_MS,
   mcpToolListing,
   serveMcpHttp,
   serveMcpStdio,

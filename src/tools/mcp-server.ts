@@ -144,6 +144,9 @@ export interface McpHttpServer {
   close(): Promise<void>;
 }
 
+/** How long an HTTP client's MCP session may stay silent before it is closed, in ms (one hour). */
+export const MCP_SESSION_IDLE_MS = 60 * 60 * 1000;
+
 /** Largest request body accepted, in bytes. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -180,7 +183,7 @@ export async function serveMcpHttp(options: McpHttpOptions = {}): Promise<McpHtt
   const StreamableHTTPServerTransport = await loadHttpServerTransport();
   const { isInitializeRequest } = await loadMcpServer();
   const version = options.version ?? (await packageVersion());
-  type Session = { transport: InstanceType<typeof StreamableHTTPServerTransport>; close(): Promise<void> };
+  type Session = { transport: InstanceType<typeof StreamableHTTPServerTransport>; close(): Promise<void>; seen: number };
   const sessions = new Map<string, Session>();
   let allowedHosts: string[] = [];
   let allowedOrigins: string[] = [];
@@ -198,6 +201,7 @@ export async function serveMcpHttp(options: McpHttpOptions = {}): Promise<McpHtt
       if (sessionId !== undefined) {
         const session = sessions.get(sessionId);
         if (session === undefined) return reply(res, 404, "Unknown MCP session; initialize again.");
+        session.seen = Date.now();
         return session.transport.handleRequest(req, res, body);
       }
       if (!isInitializeRequest(body)) return reply(res, 400, "No MCP session: send initialize first.");
@@ -207,7 +211,7 @@ export async function serveMcpHttp(options: McpHttpOptions = {}): Promise<McpHtt
         enableDnsRebindingProtection: true,
         allowedHosts,
         onsessioninitialized: (id) => {
-          sessions.set(id, { transport, close: () => server.close() });
+          sessions.set(id, { transport, close: () => server.close(), seen: Date.now() });
         },
       });
       transport.onclose = () => {
@@ -219,6 +223,7 @@ export async function serveMcpHttp(options: McpHttpOptions = {}): Promise<McpHtt
     if (req.method === "GET" || req.method === "DELETE") {
       const session = sessionId === undefined ? undefined : sessions.get(sessionId);
       if (session === undefined) return reply(res, sessionId === undefined ? 400 : 404, "Unknown or missing MCP session.");
+      session.seen = Date.now();
       return session.transport.handleRequest(req, res);
     }
     res.writeHead(405, { allow: "GET, POST, DELETE" }).end();
@@ -239,6 +244,16 @@ export async function serveMcpHttp(options: McpHttpOptions = {}): Promise<McpHtt
   const port = address.port;
   allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
   allowedOrigins = allowedHosts.map((h) => `http://${h}`);
+  // Clients that vanish without closing their session: forget them after an idle hour.
+  const sweep = setInterval(() => {
+    for (const [id, session] of sessions) {
+      if (Date.now() - session.seen > MCP_SESSION_IDLE_MS) {
+        sessions.delete(id);
+        void session.close().catch(() => undefined);
+      }
+    }
+  }, 60_000);
+  sweep.unref();
   const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${shown}:${port}/mcp`,
@@ -246,6 +261,7 @@ export async function serveMcpHttp(options: McpHttpOptions = {}): Promise<McpHtt
       return sessions.size;
     },
     async close() {
+      clearInterval(sweep);
       await Promise.all([...sessions.values()].map((s) => s.close().catch(() => undefined)));
       sessions.clear();
       http.closeAllConnections();
