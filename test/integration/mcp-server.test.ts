@@ -2,6 +2,7 @@
  * The official MCP client (`@modelcontextprotocol/sdk`) drives `marimo-pair mcp`, spawned
  * over stdio from the built CLI, against a real marimo server.
  */
+import { spawn } from "node:child_process";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
@@ -200,6 +201,32 @@ describe("marimo-pair mcp over stdio", () => {
     expect(result.structuredContent).toMatchObject({ error: { code: "notebook_validation", reason: "multiply_defined", names: ["mp_twice"] } });
     expect((await nb.cells({ code: false })).length).toBe(before);
     await call("delete_cell", { cell: firstId });
+  });
+
+  it("exits once the client closes its stdin, also after talking to marimo", async () => {
+    const child = spawn(NODE, [cliPath(), "mcp", "--url", server.url, "--file", server.notebookPath], {
+      env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/tmp" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+    send({ id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } });
+    send({ method: "notifications/initialized" });
+    send({ id: 2, method: "tools/call", params: { name: "execute_code", arguments: { code: "print('raw stdio')" } } });
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('"id":2')) {
+      if (Date.now() > deadline) throw new Error(`no answer on stdout: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // stdout carries nothing but protocol messages, one JSON object per line.
+    for (const line of out.trim().split("\n")) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
+    expect(out).toContain("raw stdio");
+    const closedAt = Date.now();
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(Date.now() - closedAt).toBeLessThan(5_000);
   });
 
   it("answers invalid input with an error naming the field", async () => {
