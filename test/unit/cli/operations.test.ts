@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseOperations } from "../../../src/cli/commands/apply.js";
-import { planFromOperations } from "../../../src/cli/operations-plan.js";
+import { planFromOperations } from "../../../src/codemode/json-operations.js";
 import { InvalidPlanError } from "../../../src/codemode/errors.js";
 
 const parse = (value: unknown) => parseOperations(JSON.stringify(value), "ops.json");
