@@ -12,6 +12,7 @@ import { connect } from "marimo-pair";
 import { makeTempDir, openRawSession, startMarimo } from "../test/helpers/marimo-server.ts";
 import { coldStart } from "./cold-start.ts";
 import { discovery } from "./discovery.ts";
+import { scriptRows, scriptsUnavailable } from "./scripts.ts";
 import { largeOutput, roundTrip } from "./execute.ts";
 import { printTable, type Row } from "./stats.ts";
 
@@ -33,7 +34,17 @@ try {
   session.close();
   console.error("row 3: discovery over 100 entries…");
   const registryFile = join(server.registryDir, `127.0.0.1_${server.port}.json`);
-  rows.push(...(await discovery(join(await makeTempDir("bench-registry-"), "servers"), registryFile, quick ? 2 : 5)));
+  const registry = join(await makeTempDir("bench-registry-"), "servers");
+  rows.push(...(await discovery(registry, registryFile, quick ? 2 : 5)));
+  const scriptsDir = process.env["MARIMO_PAIR_SCRIPTS_DIR"];
+  const unavailable = scriptsUnavailable(scriptsDir);
+  if (unavailable === undefined && scriptsDir !== undefined) {
+    console.error("row 5: the bash scripts against the CLI…");
+    const cli = join(ROOT, "dist", "cli", "main.js");
+    rows.push(...scriptRows({ dir: scriptsDir, cli, url: server.url, sessionId: session.sessionId, registryDir: registry, runs: quick ? 3 : 7 }));
+  } else {
+    console.error(`row 5 skipped: ${unavailable}`);
+  }
 } finally {
   await server.stop();
 }
