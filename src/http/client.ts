@@ -10,6 +10,7 @@ import { type RequestTarget, TimeoutError } from "../errors.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
 import { isLoopbackHost, joinUrl } from "./base-url.js";
 import { keepingRequests } from "./keep-request.js";
+import { loadKy } from "./ky-loader.js";
 import { errorFromFailure, errorFromResponse, type KyGuards } from "./errors.js";
 
 /** Options of {@link createHttp}. */
@@ -72,17 +73,13 @@ interface Exchange {
   within<T>(read: () => Promise<T>): Promise<T>;
 }
 
-/** ky, loaded on the first request so that importing the SDK stays fast. */
-let kyModule: Promise<typeof import("ky")> | undefined;
-
 /** Create the HTTP seam for one client. */
 export function createHttp(options: HttpOptions): Http {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined && options.token !== "") headers["Authorization"] = `Bearer ${options.token}`;
   let loaded: Promise<{ instance: KyInstance; guards: KyGuards }> | undefined;
   const load = () => {
-    kyModule ??= import("ky");
-    loaded ??= kyModule.then((ky) => ({
+    loaded ??= loadKy().then((ky) => ({
       guards: ky,
       instance: ky.default.create({
         headers,

@@ -7,6 +7,7 @@
  */
 import type { KyInstance } from "ky";
 import { keepingRequests } from "./keep-request.js";
+import { loadKy } from "./ky-loader.js";
 import type { Agent } from "undici";
 import { HealthResponseSchema } from "../schemas/sessions.js";
 
@@ -72,9 +73,6 @@ export interface HealthProber {
   close(): Promise<void>;
 }
 
-/** ky, loaded on first use so that importing the SDK stays fast. */
-let kyModule: Promise<typeof import("ky")> | undefined;
-
 /**
  * Create a health prober: one ky instance (`retry: 0`, no redirects followed) shared by
  * every probe of one discovery.
@@ -94,8 +92,7 @@ export function createHealthProber(options: HealthProberOptions = {}): HealthPro
     });
   let instance: Promise<KyInstance> | undefined;
   const load = () => {
-    kyModule ??= import("ky");
-    instance ??= kyModule.then((ky) =>
+    instance ??= loadKy().then((ky) =>
       ky.default.create({ retry: 0, timeout: timeoutMs, throwHttpErrors: false, redirect: "manual", fetch: keepingRequests(fetchImpl) }),
     );
     return instance;

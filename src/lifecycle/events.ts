@@ -7,6 +7,7 @@
 import { FEATURE_SINCE, isAtLeast } from "../codemode/version.js";
 import { ConnectionError, ProtocolError, SessionOpenError, TimeoutError, UnsupportedVersionError } from "../errors.js";
 import { readSse } from "../execute/sse.js";
+import { randomConnectionId } from "../session/connection-id.js";
 import { CloseEventSchema } from "../schemas/notifications.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
 import type { SessionContext } from "../session/notebook.js";
@@ -34,11 +35,6 @@ export const DEFAULT_RECONNECT_TIMEOUT_MS = 30_000;
 export const DEFAULT_EVENTS_IDLE_TIMEOUT_MS = 60_000;
 
 const SCRATCH_CELL = "__scratch__";
-
-function watcherId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return `w_${Array.from(bytes, (b) => "0123456789abcdefghijklmnopqrstuvwxyz"[b % 36]).join("")}`;
-}
 
 function isScratch(event: NotebookEvent): boolean {
   return (event.type === "cell" || event.type === "execution") && event.cellId === SCRATCH_CELL;
@@ -96,7 +92,7 @@ export async function* watchEvents(
     let lastError: unknown;
     try {
       const info = target();
-      const params: Record<string, string> = { session_id: watcherId(), kiosk: "true" };
+      const params: Record<string, string> = { session_id: randomConnectionId("w", 8), kiosk: "true" };
       const file = info.path ?? info.filename;
       if (file !== null) params["file"] = file;
       touch();

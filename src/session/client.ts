@@ -11,6 +11,7 @@ import { HealthResponseSchema, ServerStatusResponseSchema, SessionsResponseSchem
 import { NotebookSession, type SessionContext, type SignalOptions } from "./notebook.js";
 import { openSession, type OpenSessionOptions, type OwnedSession } from "./open.js";
 import { selectSession } from "./select.js";
+import { envToken } from "./env-token.js";
 import type { SessionInfo, SessionSelector } from "./types.js";
 
 /** Options of {@link connect}. */
@@ -55,11 +56,6 @@ export interface ServerStatus {
   filenames: string[];
   /** Python version of the server, when reported. */
   pythonVersion: string | null;
-}
-
-function envToken(): string | undefined {
-  const value = globalThis.process?.env?.["MARIMO_TOKEN"];
-  return value === undefined || value === "" ? undefined : value;
 }
 
 /** A client for one marimo server. Obtain one with {@link connect}. */

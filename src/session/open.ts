@@ -9,6 +9,8 @@ import { readSse, type SseMessage } from "../execute/sse.js";
 import { FEATURE_SINCE, isAtLeast } from "../codemode/version.js";
 import { CloseEventSchema, KernelMessageSchema, KernelReadySchema } from "../schemas/notifications.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
+import { randomConnectionId } from "./connection-id.js";
+import { envToken } from "./env-token.js";
 import { NotebookSession, type SessionContext } from "./notebook.js";
 import type { SessionInfo } from "./types.js";
 
@@ -58,11 +60,6 @@ const CLOSE_HINTS: Record<string, string> = {
 function closeError(raw: unknown): SessionOpenError {
   const close = parseWire(CloseEventSchema, raw, "GET /sse close event");
   return new SessionOpenError(close.code, close.reason, CLOSE_HINTS[close.reason] ?? "See the server's log.");
-}
-
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
-  return `s_${Array.from(bytes, (b) => "0123456789abcdefghijklmnopqrstuvwxyz"[b % 36]).join("")}`;
 }
 
 function kernelMessage(text: string, what: string): Record<string, unknown> {
@@ -188,10 +185,10 @@ export async function openSession(
     const version = await ctx.version(signal);
     transport = isAtLeast(version, FEATURE_SINCE.sseSessions) ? "sse" : "ws";
   }
-  const connectionId = options.connectionId ?? randomId();
+  const connectionId = options.connectionId ?? randomConnectionId("s", 6);
   const params: Record<string, string> = { session_id: connectionId };
   if (options.file !== undefined) params["file"] = options.file;
-  const token = connectOptions.token ?? globalThis.process?.env?.["MARIMO_TOKEN"];
+  const token = connectOptions.token ?? envToken();
   const connection = transport === "sse" ? connectSse(ctx, params) : connectWs(ctx, params, token === "" ? undefined : token);
   // The deadline and the caller's signal govern opening only, not the open session.
   const onAbort = () => connection.close();

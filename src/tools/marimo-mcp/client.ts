@@ -9,6 +9,7 @@ import type { DiscoveredServer } from "../../discovery/types.js";
 import { AuthError, ConnectionError, HttpError, type RequestTarget, TimeoutError } from "../../errors.js";
 import { normalizeBaseUrl } from "../../http/base-url.js";
 import { connect, type MarimoClient } from "../../session/client.js";
+import { envToken } from "../../session/env-token.js";
 import { selectSession } from "../../session/select.js";
 import type { SessionInfo, SessionSelector } from "../../session/types.js";
 import { parseWire } from "../../schemas/parse.js";
@@ -50,11 +51,6 @@ interface SdkClient {
     options?: { signal?: AbortSignal; timeout?: number },
   ): Promise<unknown>;
   close(): Promise<void>;
-}
-
-function envToken(): string | undefined {
-  const value = globalThis.process?.env?.["MARIMO_TOKEN"];
-  return value === undefined || value === "" ? undefined : value;
 }
 
 /** Map a failure of the SDK (HTTP status, network, its own timeout) onto the SDK's typed errors. */
