@@ -172,9 +172,13 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
   #consumed = false;
   #totalTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #gotDone = false;
 
-  /** @internal Use `nb.stream()`. */
-  constructor(target: RequestTarget, start: StartExecution, options: ExecuteOptions = {}) {
+  /**
+   * @internal Use `nb.stream()`. `onCutShort` runs once when the connection is closed before
+   * `done` arrived (abort, a timer, `break`, an error), i.e. when marimo interrupts the kernel.
+   */
+  constructor(target: RequestTarget, start: StartExecution, options: ExecuteOptions = {}, onCutShort?: () => void) {
     this.#target = target;
     this.#options = options;
     this.#signal =
@@ -193,7 +197,14 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     }
     this.#armIdle();
     // An abort ends the execution even when nobody reads the stream: drop the timers with it.
-    this.#signal.addEventListener("abort", () => this.#clearTimers(), { once: true });
+    this.#signal.addEventListener(
+      "abort",
+      () => {
+        this.#clearTimers();
+        if (!this.#gotDone) onCutShort?.();
+      },
+      { once: true },
+    );
     this.#response = start(this.#signal);
     this.#response.catch(() => undefined);
   }
@@ -280,7 +291,10 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
         for await (const message of sse) {
           const event = toExecuteEvent(message);
           if (event === undefined) continue;
-          if (event.type === "done") done = event;
+          if (event.type === "done") {
+            done = event;
+            this.#gotDone = true;
+          }
           else buffer.add(event.type, event.data);
           this.#options.onEvent?.(event);
           yield event;

@@ -10,6 +10,7 @@ import type { Http } from "../http/client.js";
 import { FEATURE_SINCE, isAtLeast } from "../codemode/version.js";
 import { KernelStatusResponseSchema } from "../schemas/sessions.js";
 import type { KernelState, SessionInfo, SessionSelector } from "./types.js";
+import { settledOrAborted, waitUntilNotRunning } from "./settle.js";
 import { watchEvents, type EventsOptions } from "../lifecycle/events.js";
 import type { NotebookEvent } from "../lifecycle/event-types.js";
 import { interruptKernel, restartSession } from "../lifecycle/kernel-control.js";
@@ -68,6 +69,8 @@ export class NotebookSession {
   readonly #ctx: SessionContext;
   readonly #selector: SessionSelector;
   #info: SessionInfo;
+  /** Set while an execution this object cut short may still be flushing its last output. */
+  #settling: Promise<void> | undefined;
 
   /** @internal Use `client.session()`. */
   constructor(ctx: SessionContext, selector: SessionSelector, info: SessionInfo) {
@@ -124,6 +127,9 @@ export class NotebookSession {
    * new top-level names are discarded) and stream what it prints.
    *
    * The request starts immediately. The POST is never retried once marimo accepted it.
+   * After an execution of this object was cut short (abort, timeout, `break`), the next one
+   * first waits (at most 5 s) until the interrupted run has ended, so the output it still
+   * flushes is not reported as the next execution's.
    *
    * @example
    * ```ts
@@ -136,8 +142,9 @@ export class NotebookSession {
     const http = this.#ctx.http;
     return new ExecutionStream(
       http.target("POST", "/api/kernel/execute"),
-      (signal) =>
-        this.#routed(
+      async (signal) => {
+        if (this.#settling !== undefined) await settledOrAborted(this.#settling, signal);
+        return this.#routed(
           (info) =>
             http.request("POST", "/api/kernel/execute", {
               json: { code },
@@ -147,9 +154,19 @@ export class NotebookSession {
               sessionId: info.stableId ?? info.sessionId,
             }),
           signal,
-        ),
+        );
+      },
       options,
+      () => this.#afterInterrupt(),
     );
+  }
+
+  /** Remember to let an interrupted run end before the next execution starts. */
+  #afterInterrupt(): void {
+    const settling: Promise<void> = waitUntilNotRunning((signal) => this.status({ signal })).finally(() => {
+      if (this.#settling === settling) this.#settling = undefined;
+    });
+    this.#settling = settling;
   }
 
   /**
@@ -221,6 +238,8 @@ export class NotebookSession {
   /**
    * Interrupt the kernel (like the stop button): a running cell or execution stops with
    * `KeyboardInterrupt`. Fetches marimo's skew token from the notebook page when needed.
+   * When `status()` still says `running` seconds later, the kernel may be stuck: marimo
+   * 0.25.2 can deadlock when the interrupt lands inside `print`, and only `restart()` recovers.
    *
    * @example
    * ```ts

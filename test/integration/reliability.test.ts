@@ -168,6 +168,45 @@ describe("real marimo under load", () => {
     figures["abortToNextResultMs"] = latencies;
   });
 
+  it("output an interrupted run prints after the abort stays out of the next result (marimo's stream has no run id)", async () => {
+    // The interrupted code prints 1 s after its interrupt. marimo 0.25.2 streams every scratchpad
+    // notification to whichever execute request is attached, so a request that attaches before
+    // that print reports it as its own: a second session object (which knows nothing of the
+    // abort) shows it. The object that aborted waits until the kernel is no longer running.
+    const late = [
+      "import time",
+      "try:",
+      "    while True:",
+      "        time.sleep(0.05)",
+      "except KeyboardInterrupt:",
+      "    time.sleep(1.0)",
+      "    print('late', flush=True)",
+      "    raise",
+    ].join("\n");
+    const interruptThen = async (next: OwnedSession | Awaited<ReturnType<MarimoClient["session"]>>) => {
+      const run = sessions.b.stream(late, { timeoutMs: 45_000 });
+      const outcome = run.result().catch((e: unknown) => e);
+      await until(async () => ((await sessions.b.status()) === "running" ? true : undefined), 20_000, "kernel running");
+      const started = performance.now();
+      run.abort();
+      expect(await outcome).toMatchObject({ name: "AbortError" });
+      const result = await next.execute("print('alive')", { timeoutMs: 30_000 });
+      return { result, ms: Math.round(performance.now() - started) };
+    };
+
+    const unaware = await client.session({ file: "b.py" });
+    const leaked = await interruptThen(unaware);
+    expect(leaked.result).toMatchObject({ success: true, stdout: "late\nalive\n" });
+    await until(async () => ((await sessions.b.status()) === "idle" ? true : undefined), 20_000, "kernel idle");
+
+    const kept = await interruptThen(sessions.b);
+    expect(kept.result).toMatchObject({ success: true, stdout: "alive\n", stderr: "" });
+    // It waited for the interrupted run (about 1 s), not for the 5 s limit.
+    expect(kept.ms).toBeGreaterThanOrEqual(900);
+    expect(kept.ms).toBeLessThan(5000);
+    figures["interruptedRunSettleMs"] = kept.ms;
+  });
+
   it("the kernel killed mid-run: the idle timeout ends the call, and status() says stopped", async () => {
     const nb = sessions.c;
     const pid = await kernelPid(nb);

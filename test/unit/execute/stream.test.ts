@@ -17,7 +17,7 @@ function sse(...events: [string, unknown][]): string {
 }
 
 /** A stream over a fixed body; records whether the body was cancelled and the signal aborted. */
-function streamOver(body: string, options: ExecuteOptions = {}, endless = false) {
+function streamOver(body: string, options: ExecuteOptions = {}, endless = false, onCutShort?: () => void) {
   const state = { cancelled: false, signal: undefined as AbortSignal | undefined };
   const bytes = new TextEncoder().encode(body);
   let sent = false;
@@ -42,6 +42,7 @@ function streamOver(body: string, options: ExecuteOptions = {}, endless = false)
       return new Response(stream, { headers: { "content-type": "text/event-stream" } });
     },
     options,
+    onCutShort,
   );
   return { run, state };
 }
@@ -143,5 +144,43 @@ describe("iteration", () => {
     const boom = new Error("no route");
     const run = new ExecutionStream(TARGET, () => Promise.reject(boom));
     await expect(run.result()).rejects.toBe(boom);
+  });
+});
+
+describe("the cut-short hook (the session waits for an interrupted run to end)", () => {
+  const STDOUT = sse(["stdout", { data: "a" }]);
+
+  it("does not run when done arrived, not even for a later abort()", async () => {
+    let calls = 0;
+    const { run } = streamOver(STDOUT + DONE_OK, {}, false, () => calls++);
+    await run.result();
+    run.abort();
+    expect(calls).toBe(0);
+  });
+
+  it("runs once for abort(), also when abort() is called twice", async () => {
+    let calls = 0;
+    const { run, state } = streamOver(STDOUT, {}, true, () => calls++);
+    run.abort(new Error("stop"));
+    run.abort(new Error("again"));
+    expect(state.signal?.reason).toMatchObject({ message: "stop" });
+    expect(calls).toBe(1);
+  });
+
+  it("runs for break, for the total timer and for a stream cut before done", async () => {
+    const calls: string[] = [];
+    const broken = streamOver(STDOUT, {}, true, () => calls.push("break"));
+    for await (const _ of broken.run) break;
+    // The fake body never answers again; only the timer's abort can end this one.
+    const timed = new Promise<void>((resolve) => {
+      streamOver(STDOUT, { timeoutMs: 30 }, true, () => {
+        calls.push("timeout");
+        resolve();
+      }).run.result().catch(() => undefined);
+    });
+    await timed;
+    const cut = streamOver(STDOUT, {}, false, () => calls.push("cut"));
+    await cut.run.result().catch(() => undefined);
+    expect(calls.sort()).toEqual(["break", "cut", "timeout"]);
   });
 });

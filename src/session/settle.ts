@@ -1,0 +1,61 @@
+/**
+ * After an execution is cut short (abort, timeout, `break`), marimo interrupts the kernel,
+ * but the interrupted run still flushes its last buffered stdout/stderr. marimo's execute
+ * stream carries no run id, so output flushed after the next request attached would be
+ * reported as that request's own. The kernel flushes the console before it marks the run
+ * idle, so waiting for "not running" before the next request keeps results apart.
+ *
+ * @module
+ */
+import type { KernelState } from "./types.js";
+
+/** How long the wait for an interrupted run to end may take before the next call goes anyway. */
+export const SETTLE_LIMIT_MS = 5000;
+/** Pause between two kernel-status probes. */
+const SETTLE_POLL_MS = 20;
+
+/** Resolve after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Poll `status` until the kernel is no longer running, for at most `limitMs`. Never rejects:
+ * a failing probe (an old marimo without the status endpoint, a server gone) ends the wait,
+ * and the next call reports whatever is wrong itself.
+ */
+export async function waitUntilNotRunning(
+  status: (signal: AbortSignal) => Promise<KernelState>,
+  limitMs: number = SETTLE_LIMIT_MS,
+): Promise<void> {
+  const limit = AbortSignal.timeout(limitMs);
+  try {
+    while (!limit.aborted) {
+      if ((await status(limit)) !== "running") return;
+      await pause(SETTLE_POLL_MS, limit);
+    }
+  } catch {
+    // Best effort, see above.
+  }
+}
+
+/** Wait for `settling`, unless `signal` aborts first (then reject with its reason). */
+export function settledOrAborted(settling: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener("abort", onAbort, { once: true });
+    void settling.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
+}
