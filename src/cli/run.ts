@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
+import { packageVersion } from "../package-version.js";
 import { parseCommandArgs, UsageError } from "./argv.js";
 import { COMMANDS, findCommand } from "./commands.js";
 import { ExitCode } from "./exit-codes.js";
@@ -37,14 +37,6 @@ Examples:
 `;
 }
 
-async function packageVersion(): Promise<string> {
-  // src/cli/run.ts and dist/cli/run.js both sit two levels below package.json.
-  const text = await readFile(new URL("../../package.json", import.meta.url), "utf8");
-  const parsed: unknown = JSON.parse(text);
-  const version = typeof parsed === "object" && parsed !== null ? (parsed as { version?: unknown }).version : undefined;
-  return typeof version === "string" ? version : "unknown";
-}
-
 /**
  * Run the CLI with `argv` (the arguments after the program name) and return the exit status.
  *
@@ -64,7 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return ExitCode.Ok;
   }
   if (first === "-V" || first === "--version") {
-    await io.stdout.write(`${await packageVersion()}\n`);
+    await io.stdout.write(`${await packageVersion("unknown")}\n`);
     return ExitCode.Ok;
   }
   try {

@@ -8,7 +8,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { packageVersion } from "../package-version.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Readable, Writable } from "node:stream";
 import { isLoopbackHost } from "../http/base-url.js";
@@ -54,17 +54,6 @@ export function mcpToolListing(tool: ToolDefinition): McpToolListing {
   };
 }
 
-async function packageVersion(): Promise<string> {
-  try {
-    // src/tools/ and dist/tools/ both sit two levels below package.json.
-    const parsed: unknown = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8"));
-    const version = (parsed as { version?: unknown }).version;
-    return typeof version === "string" ? version : "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
 /** An SDK server wired to one toolset. */
 async function buildServer(toolset: MarimoToolset, version: string) {
   const { Server, ListToolsRequestSchema, CallToolRequestSchema } = await loadMcpServer();
@@ -105,7 +94,7 @@ export async function serveMcpStdio(
   streams: { stdin?: Readable; stdout?: Writable } = {},
 ): Promise<McpStdioServer> {
   const StdioServerTransport = await loadStdioServerTransport();
-  const server = await buildServer(createMarimoTools(options), options.version ?? (await packageVersion()));
+  const server = await buildServer(createMarimoTools(options), options.version ?? (await packageVersion("0.0.0")));
   const stdin = streams.stdin ?? process.stdin;
   const transport = new StdioServerTransport(stdin, streams.stdout ?? process.stdout);
   let resolveClosed!: () => void;
@@ -182,7 +171,7 @@ export async function serveMcpHttp(options: McpHttpOptions = {}): Promise<McpHtt
   }
   const StreamableHTTPServerTransport = await loadHttpServerTransport();
   const { isInitializeRequest } = await loadMcpServer();
-  const version = options.version ?? (await packageVersion());
+  const version = options.version ?? (await packageVersion("0.0.0"));
   type Session = { transport: InstanceType<typeof StreamableHTTPServerTransport>; close(): Promise<void>; seen: number };
   const sessions = new Map<string, Session>();
   let allowedHosts: string[] = [];
