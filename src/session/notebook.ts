@@ -163,7 +163,7 @@ export class NotebookSession {
 
   /** Remember to let an interrupted run end before the next execution starts. */
   #afterInterrupt(): void {
-    const settling: Promise<void> = waitUntilNotRunning((signal) => this.status({ signal })).finally(() => {
+    const settling: Promise<void> = waitUntilNotRunning((signal) => this.status({ signal })).then(() => {
       if (this.#settling === settling) this.#settling = undefined;
     });
     this.#settling = settling;

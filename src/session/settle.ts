@@ -28,23 +28,30 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Poll `status` until the kernel is no longer running, for at most `limitMs`. Never rejects:
- * a failing probe (an old marimo without the status endpoint, a server gone) ends the wait,
- * and the next call reports whatever is wrong itself.
+ * Poll `status` until the kernel is no longer running, for at most `limitMs` (or until
+ * `signal` aborts). Never rejects: a failing probe (an old marimo without the status endpoint,
+ * a server gone) ends the wait, and the next call reports whatever is wrong itself.
+ *
+ * @returns the last state seen (`running` when the limit came first), or undefined when no
+ *   probe answered.
  */
 export async function waitUntilNotRunning(
   status: (signal: AbortSignal) => Promise<KernelState>,
   limitMs: number = SETTLE_LIMIT_MS,
-): Promise<void> {
-  const limit = AbortSignal.timeout(limitMs);
+  signal?: AbortSignal,
+): Promise<KernelState | undefined> {
+  const limit = signal === undefined ? AbortSignal.timeout(limitMs) : AbortSignal.any([AbortSignal.timeout(limitMs), signal]);
+  let state: KernelState | undefined;
   try {
     while (!limit.aborted) {
-      if ((await status(limit)) !== "running") return;
+      state = await status(limit);
+      if (state !== "running") return state;
       await pause(SETTLE_POLL_MS, limit);
     }
   } catch {
     // Best effort, see above.
   }
+  return state;
 }
 
 /** Wait for `settling`, unless `signal` aborts first (then reject with its reason). */

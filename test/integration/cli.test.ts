@@ -201,21 +201,37 @@ describe("exec: output streams and exit codes", () => {
     expect(run.stderr).toMatch(/failed to connect to http:\/\/127\.0\.0\.1:9\. Check the URL/);
   });
 
-  it("Ctrl-C: exit 130, and the kernel is interrupted (the next run does not wait)", async () => {
+  it("Ctrl-C: exit 130 once the interrupted run has ended; the next run neither waits nor sees its output", async () => {
     let pid = 0;
     let live: CliRun["chunks"] = [];
-    const pending = execA(["-c", "import time\nprint('sleeping', flush=True)\ntime.sleep(300)"], {
+    // The interrupted code still prints 1 s after the interrupt: marimo would stream that to
+    // whichever execute is attached then, so exec waits for the run to end before it exits.
+    const code = [
+      "import time",
+      "print('sleeping', flush=True)",
+      "try:",
+      "    time.sleep(300)",
+      "except KeyboardInterrupt:",
+      "    time.sleep(1.0)",
+      "    print('late', flush=True)",
+      "    raise",
+    ].join("\n");
+    const pending = execA(["-c", code], {
       onSpawn: (p, chunks) => {
         pid = p;
         live = chunks;
       },
     });
     await waitFor(() => live.some((c) => c.data.includes("sleeping")));
+    const interruptedAt = performance.now();
     process.kill(pid, "SIGINT");
     const run = await pending;
+    const tookMs = performance.now() - interruptedAt;
     expect(run.stdout).toBe("sleeping\n");
     expect(run.stderr).toMatch(/interrupted/);
+    expect(run.stderr).not.toMatch(/still reports running/);
     expect(run.code).toBe(130);
+    expect(tookMs).toBeGreaterThanOrEqual(900);
     // Had the kernel kept sleeping, this run would queue behind it for minutes.
     const next = await execA(["-c", "print('awake')"], { timeoutMs: 30_000 });
     expect(next).toMatchObject({ code: 0, stdout: "awake\n" });

@@ -7,20 +7,29 @@ import { settledOrAborted, waitUntilNotRunning } from "../../../src/session/sett
 import type { KernelState } from "../../../src/session/types.js";
 
 describe("waitUntilNotRunning", () => {
-  it("polls until the kernel is no longer running", async () => {
-    const states: KernelState[] = ["running", "running", "idle", "running"];
+  it("polls until the kernel is no longer running, and says what it saw", async () => {
+    const states: KernelState[] = ["running", "running", "stopped", "running"];
     let probes = 0;
-    await waitUntilNotRunning(async () => states[probes++] ?? "idle");
+    expect(await waitUntilNotRunning(async () => states[probes++] ?? "idle")).toBe("stopped");
     expect(probes).toBe(3);
+  });
+
+  it("stops early when the caller's signal aborts, reporting running", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 60);
+    const started = performance.now();
+    expect(await waitUntilNotRunning(async () => "running", 10_000, controller.signal)).toBe("running");
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it("gives up at its limit while the kernel keeps running, and aborts the pending probe", async () => {
     let last: AbortSignal | undefined;
     const started = performance.now();
-    await waitUntilNotRunning((signal) => {
+    const state = await waitUntilNotRunning((signal) => {
       last = signal;
       return Promise.resolve("running");
     }, 150);
+    expect(state).toBe("running");
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
     expect(last?.aborted).toBe(true);
   });
@@ -33,6 +42,10 @@ describe("waitUntilNotRunning", () => {
         return Promise.reject(new Error("404"));
       }),
     ).resolves.toBeUndefined();
+    // A failure after an answer reports the last answer.
+    let calls = 0;
+    const last = await waitUntilNotRunning(() => (calls++ === 0 ? Promise.resolve("running") : Promise.reject(new Error("gone"))));
+    expect(last).toBe("running");
     expect(probes).toBe(1);
   });
 });
