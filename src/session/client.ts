@@ -74,6 +74,7 @@ export class MarimoClient {
       listSessions: (signal) => this.sessions({ signal }),
       select: selectSession,
       version: (signal) => this.version({ signal }),
+      interrupted: new Map(),
     };
   }
 

@@ -44,6 +44,11 @@ export interface SessionContext {
   select(sessions: readonly SessionInfo[], selector: SessionSelector): SessionInfo;
   /** The server's marimo version (cached). */
   version(signal?: AbortSignal): Promise<string>;
+  /**
+   * Executions cut short, by session (stable id, else routing id), still ending: the next
+   * execution on that session waits for them, whichever session object it comes from.
+   */
+  readonly interrupted: Map<string, Promise<void>>;
 }
 
 /** Options of calls that only take a signal. */
@@ -69,8 +74,6 @@ export class NotebookSession {
   readonly #ctx: SessionContext;
   readonly #selector: SessionSelector;
   #info: SessionInfo;
-  /** Set while an execution this object cut short may still be flushing its last output. */
-  #settling: Promise<void> | undefined;
 
   /** @internal Use `client.session()`. */
   constructor(ctx: SessionContext, selector: SessionSelector, info: SessionInfo) {
@@ -127,9 +130,9 @@ export class NotebookSession {
    * new top-level names are discarded) and stream what it prints.
    *
    * The request starts immediately. The POST is never retried once marimo accepted it.
-   * After an execution of this object was cut short (abort, timeout, `break`), the next one
-   * first waits (at most 5 s) until the interrupted run has ended, so the output it still
-   * flushes is not reported as the next execution's.
+   * After an execution on this session was cut short (abort, timeout, `break`) through this
+   * client, the next one first waits (at most 5 s) until the interrupted run has ended, so the
+   * output it still flushes is not reported as the next execution's.
    *
    * @example
    * ```ts
@@ -143,7 +146,8 @@ export class NotebookSession {
     return new ExecutionStream(
       http.target("POST", "/api/kernel/execute"),
       async (signal) => {
-        if (this.#settling !== undefined) await settledOrAborted(this.#settling, signal);
+        const settling = this.#ctx.interrupted.get(this.#key());
+        if (settling !== undefined) await settledOrAborted(settling, signal);
         return this.#routed(
           (info) =>
             http.request("POST", "/api/kernel/execute", {
@@ -161,12 +165,18 @@ export class NotebookSession {
     );
   }
 
-  /** Remember to let an interrupted run end before the next execution starts. */
+  /** The key of this session in the client's shared state. */
+  #key(): string {
+    return this.#info.stableId ?? this.#info.sessionId;
+  }
+
+  /** Remember to let an interrupted run end before the next execution on this session starts. */
   #afterInterrupt(): void {
+    const key = this.#key();
     const settling: Promise<void> = waitUntilNotRunning((signal) => this.status({ signal })).then(() => {
-      if (this.#settling === settling) this.#settling = undefined;
+      if (this.#ctx.interrupted.get(key) === settling) this.#ctx.interrupted.delete(key);
     });
-    this.#settling = settling;
+    this.#ctx.interrupted.set(key, settling);
   }
 
   /**

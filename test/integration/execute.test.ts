@@ -157,7 +157,8 @@ describe("execute against real marimo", () => {
   });
 
   it("break in for-await closes the connection and interrupts the kernel", async () => {
-    for await (const event of nb.stream("import time\nwhile True:\n    print('tick', flush=True)\n    time.sleep(0.05)")) {
+    // One print, then sleep: an interrupt landing inside print() can deadlock marimo 0.25.2's kernel.
+    for await (const event of nb.stream("import time\nprint('tick', flush=True)\nwhile True:\n    time.sleep(0.05)")) {
       if (event.type === "stdout") break;
     }
     const r = await nb.execute("print('free')");
