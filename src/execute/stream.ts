@@ -294,8 +294,7 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
           if (event.type === "done") {
             done = event;
             this.#gotDone = true;
-          }
-          else buffer.add(event.type, event.data);
+          } else buffer.add(event.type, event.data);
           this.#options.onEvent?.(event);
           yield event;
           if (done !== undefined) break;
