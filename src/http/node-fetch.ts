@@ -20,15 +20,32 @@ export interface NodeFetchOptions {
 let shared: typeof fetch | undefined;
 
 /**
+ * The module of undici's `Agent` class alone. undici's index also builds its fetch, WebSocket,
+ * caches and mocks: loading only the class takes about a third of the time (22 against 70 ms
+ * here), which every CLI call pays. A variable, so that neither TypeScript nor the bundler
+ * resolves this internal path; undici's index remains the fallback should a release move it.
+ */
+const AGENT_MODULE: string = "undici/lib/dispatcher/agent.js";
+
+/** @internal undici's `Agent` class, loaded the fast way when possible. */
+export async function loadAgent(): Promise<typeof Agent> {
+  try {
+    const module = (await import(AGENT_MODULE)) as { default?: unknown };
+    if (typeof module.default === "function" && module.default.name === "Agent") return module.default as typeof Agent;
+  } catch {
+    // Moved or renamed in some undici release: use the index.
+  }
+  return (await import("undici")).Agent;
+}
+
+/**
  * A `fetch` for Node whose connections never time out on their own. undici is loaded on
  * the first request, so importing the SDK stays fast.
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
   let dispatcher: Promise<Agent> | undefined;
   return async (input, init) => {
-    dispatcher ??= import("undici").then(
-      ({ Agent }) => new Agent({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 }),
-    );
+    dispatcher ??= loadAgent().then((AgentClass) => new AgentClass({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 }));
     // Node's built-in fetch accepts an undici dispatcher per request.
     return fetch(input, { ...init, dispatcher: await dispatcher } as RequestInit);
   };
