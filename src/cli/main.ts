@@ -4,8 +4,12 @@
  *
  * @module
  */
-import { processIo } from "./io.js";
-import { runCli } from "./run.js";
+import { enableCompileCache } from "node:module";
+
+// Node keeps the compiled code of the CLI and its dependencies on disk (in the OS's temporary
+// directory) for the next call; the CLI itself is imported only after that is switched on.
+enableCompileCache?.();
+const [{ processIo }, { runCli }] = await Promise.all([import("./io.js"), import("./run.js")]);
 
 try {
   process.exitCode = await runCli(process.argv.slice(2), processIo());
