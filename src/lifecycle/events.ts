@@ -8,6 +8,7 @@ import { FEATURE_SINCE, isAtLeast } from "../codemode/version.js";
 import { ConnectionError, ProtocolError, SessionOpenError, TimeoutError, UnsupportedVersionError } from "../errors.js";
 import { readSse } from "../execute/sse.js";
 import { randomConnectionId } from "../session/connection-id.js";
+import { sleep } from "../sleep.js";
 import { CloseEventSchema } from "../schemas/notifications.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
 import type { SessionContext } from "../session/notebook.js";
@@ -38,18 +39,6 @@ const SCRATCH_CELL = "__scratch__";
 
 function isScratch(event: NotebookEvent): boolean {
   return (event.type === "cell" || event.type === "execution") && event.cellId === SCRATCH_CELL;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** Whether a failure of a connection that had worked may be retried. */

@@ -7,25 +7,13 @@
  *
  * @module
  */
+import { sleep } from "../sleep.js";
 import type { KernelState } from "./types.js";
 
 /** How long the wait for an interrupted run to end may take before the next call goes anyway. */
 export const SETTLE_LIMIT_MS = 5000;
 /** Pause between two kernel-status probes. */
 const SETTLE_POLL_MS = 20;
-
-/** Resolve after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
 
 /**
  * Poll `status` until the kernel is no longer running, for at most `limitMs` (or until
@@ -46,7 +34,7 @@ export async function waitUntilNotRunning(
     while (!limit.aborted) {
       state = await status(limit);
       if (state !== "running") return state;
-      await pause(SETTLE_POLL_MS, limit);
+      await sleep(SETTLE_POLL_MS, limit);
     }
   } catch {
     // Best effort, see above.
