@@ -48,7 +48,7 @@ export interface SessionContext {
    * Executions cut short, by session (stable id, else routing id), still ending: the next
    * execution on that session waits for them, whichever session object it comes from.
    */
-  readonly interrupted: Map<string, Promise<void>>;
+  readonly interrupted: Map<string, Promise<KernelState | undefined>>;
 }
 
 /** Options of calls that only take a signal. */
@@ -173,10 +173,19 @@ export class NotebookSession {
   /** Remember to let an interrupted run end before the next execution on this session starts. */
   #afterInterrupt(): void {
     const key = this.#key();
-    const settling: Promise<void> = waitUntilNotRunning((signal) => this.status({ signal })).then(() => {
+    const settling = waitUntilNotRunning((signal) => this.status({ signal })).then((state) => {
       if (this.#ctx.interrupted.get(key) === settling) this.#ctx.interrupted.delete(key);
+      return state;
     });
     this.#ctx.interrupted.set(key, settling);
+  }
+
+  /**
+   * @internal The wait for a run this client cut short on this session, while it lasts: it
+   * resolves with the kernel state it ended on (`running` when its 5 s limit came first).
+   */
+  interruptedRun(): Promise<KernelState | undefined> | undefined {
+    return this.#ctx.interrupted.get(this.#key());
   }
 
   /**

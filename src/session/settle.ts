@@ -16,9 +16,9 @@ export const SETTLE_LIMIT_MS = 5000;
 const SETTLE_POLL_MS = 20;
 
 /**
- * Poll `status` until the kernel is no longer running, for at most `limitMs` (or until
- * `signal` aborts). Never rejects: a failing probe (an old marimo without the status endpoint,
- * a server gone) ends the wait, and the next call reports whatever is wrong itself.
+ * Poll `status` until the kernel is no longer running, for at most `limitMs`. Never rejects:
+ * a failing probe (an old marimo without the status endpoint, a server gone) ends the wait,
+ * and the next call reports whatever is wrong itself.
  *
  * @returns the last state seen (`running` when the limit came first), or undefined when no
  *   probe answered.
@@ -26,9 +26,8 @@ const SETTLE_POLL_MS = 20;
 export async function waitUntilNotRunning(
   status: (signal: AbortSignal) => Promise<KernelState>,
   limitMs: number = SETTLE_LIMIT_MS,
-  signal?: AbortSignal,
 ): Promise<KernelState | undefined> {
-  const limit = signal === undefined ? AbortSignal.timeout(limitMs) : AbortSignal.any([AbortSignal.timeout(limitMs), signal]);
+  const limit = AbortSignal.timeout(limitMs);
   let state: KernelState | undefined;
   try {
     while (!limit.aborted) {
@@ -43,7 +42,7 @@ export async function waitUntilNotRunning(
 }
 
 /** Wait for `settling`, unless `signal` aborts first (then reject with its reason). */
-export function settledOrAborted(settling: Promise<void>, signal: AbortSignal): Promise<void> {
+export function settledOrAborted(settling: Promise<unknown>, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason as Error);

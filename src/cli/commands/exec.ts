@@ -15,7 +15,7 @@ import type { ParsedArgs } from "../spec.js";
 import { readTargetOptions, resolveNotebook } from "../target.js";
 import { stringOption } from "../argv.js";
 import type { NotebookSession } from "../../session/notebook.js";
-import { SETTLE_LIMIT_MS, waitUntilNotRunning } from "../../session/settle.js";
+import { SETTLE_LIMIT_MS } from "../../session/settle.js";
 
 /** Raised into the stream when the user presses Ctrl-C. */
 class Interrupted extends Error {
@@ -49,16 +49,19 @@ async function pump(run: ExecutionStream, io: CliIo): Promise<number> {
 }
 
 /**
- * After Ctrl-C: wait (at most 5 s; a second Ctrl-C stops waiting) until the interrupted run
- * has ended, so the output it still flushes cannot land in the next `exec`, and say so when
- * the kernel keeps running.
+ * After Ctrl-C: wait until the interrupted run has ended (the session's own wait, at most 5 s;
+ * a second Ctrl-C stops waiting), so the output it still flushes cannot land in the next
+ * `exec`, and say so when the kernel keeps running.
  */
 async function awaitInterruptedRun(notebook: NotebookSession, io: CliIo): Promise<void> {
-  const again = new AbortController();
-  const stop = io.onInterrupt(() => again.abort());
+  const settling = notebook.interruptedRun();
+  if (settling === undefined) return;
+  let stop = (): void => undefined;
+  const skipped = new Promise<"skipped">((resolve) => {
+    stop = io.onInterrupt(() => resolve("skipped"));
+  });
   try {
-    const state = await waitUntilNotRunning((signal) => notebook.status({ signal }), SETTLE_LIMIT_MS, again.signal);
-    if (state === "running" && !again.signal.aborted) {
+    if ((await Promise.race([settling, skipped])) === "running") {
       await io.stderr.write(
         `marimo-pair: the kernel still reports running ${SETTLE_LIMIT_MS / 1000} s after the interrupt; if it stays so, ` +
           "restart the notebook (marimo can hang when interrupted inside print())\n",
@@ -74,25 +77,22 @@ export async function runExec(args: ParsedArgs, io: CliIo): Promise<number> {
   await logExecCall(io);
   const context: FailureContext = {};
   let stopInterrupts = (): void => undefined;
-  let interrupted: NotebookSession | undefined;
+  let notebook: NotebookSession | undefined;
   try {
     const target = readTargetOptions(args, "exec");
     context.file = target.file;
     context.session = target.session;
     const source = chooseCodeSource(stringOption(args, "code"), args.positionals[0], io.stdinIsTTY);
     const code = await readCode(source, io);
-    const { notebook } = await resolveNotebook(target, io, "exec", context);
+    ({ notebook } = await resolveNotebook(target, io, "exec", context));
     const run = notebook.stream(code);
-    stopInterrupts = io.onInterrupt(() => {
-      interrupted = notebook;
-      run.abort(new Interrupted());
-    });
+    stopInterrupts = io.onInterrupt(() => run.abort(new Interrupted()));
     return await pump(run, io);
   } catch (error) {
     if (error instanceof Interrupted) {
       stopInterrupts();
       await io.stderr.write("\nmarimo-pair: interrupted; the connection was closed, which interrupts the kernel\n");
-      if (interrupted !== undefined) await awaitInterruptedRun(interrupted, io);
+      if (notebook !== undefined) await awaitInterruptedRun(notebook, io);
       return ExitCode.Interrupted;
     }
     return reportFailure(io, error, context);

@@ -14,14 +14,6 @@ describe("waitUntilNotRunning", () => {
     expect(probes).toBe(3);
   });
 
-  it("stops early when the caller's signal aborts, reporting running", async () => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 60);
-    const started = performance.now();
-    expect(await waitUntilNotRunning(async () => "running", 10_000, controller.signal)).toBe("running");
-    expect(performance.now() - started).toBeLessThan(5000);
-  });
-
   it("gives up at its limit while the kernel keeps running, and aborts the pending probe", async () => {
     let last: AbortSignal | undefined;
     const started = performance.now();
