@@ -7,7 +7,7 @@
 export { connect, MarimoClient, DEFAULT_CONNECT_TIMEOUT_MS } from "./session/client.js";
 export type { ConnectOptions, ServerStatus } from "./session/client.js";
 export { NotebookSession } from "./session/notebook.js";
-export type { SignalOptions } from "./session/notebook.js";
+export type { SignalOptions } from "./session/types.js";
 export { OwnedSession, DEFAULT_OPEN_TIMEOUT_MS } from "./session/open.js";
 export type { OpenSessionOptions, SessionRole } from "./session/open.js";
 export type { KernelState, SessionInfo, SessionSelector } from "./session/types.js";

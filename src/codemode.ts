@@ -96,4 +96,4 @@ export {
   type CellQueryOptions,
 } from "./codemode/read-queries.js";
 export { ancestors, definingCells, descendants, type GraphCell, type NotebookGraph } from "./codemode/graph.js";
-export { compareMarimoVersions, FEATURE_SINCE, isAtLeast, parseMarimoVersion, type MarimoVersion } from "./codemode/version.js";
+export { compareMarimoVersions, FEATURE_SINCE, isAtLeast, parseMarimoVersion, type MarimoVersion } from "./version.js";

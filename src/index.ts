@@ -200,16 +200,16 @@ export type {
   WindowsHostUnreachableDiagnostic,
 } from "./discovery/index.js";
 // Lifecycle: launching marimo (Node only).
-export { DEFAULT_LAUNCH_TIMEOUT_MS, launchServer } from "./lifecycle/launch.js";
-export type { LaunchedServer, LaunchOptions } from "./lifecycle/launch.js";
-export { LaunchError, MarimoNotFoundError } from "./lifecycle/launch-errors.js";
-export type { LaunchAttempt, LaunchFailureReason } from "./lifecycle/launch-errors.js";
-export { planLaunch } from "./lifecycle/launch-plan.js";
-export type { LaunchPlan, LaunchPlanInput, LaunchProbe, RunnerKind } from "./lifecycle/launch-plan.js";
-export type { ExitStatus } from "./lifecycle/process-tree.js";
+export { DEFAULT_LAUNCH_TIMEOUT_MS, launchServer } from "./launch/launch.js";
+export type { LaunchedServer, LaunchOptions } from "./launch/launch.js";
+export { LaunchError, MarimoNotFoundError } from "./launch/errors.js";
+export type { LaunchAttempt, LaunchFailureReason } from "./launch/errors.js";
+export { planLaunch } from "./launch/plan.js";
+export type { LaunchPlan, LaunchPlanInput, LaunchProbe, RunnerKind } from "./launch/plan.js";
+export type { ExitStatus } from "./launch/process-tree.js";
 // Lifecycle: live events, interrupt/restart, rich outputs.
-export { DEFAULT_EVENTS_IDLE_TIMEOUT_MS, DEFAULT_RECONNECT_TIMEOUT_MS } from "./lifecycle/events.js";
-export type { EventsOptions } from "./lifecycle/events.js";
+export { DEFAULT_EVENTS_IDLE_TIMEOUT_MS, DEFAULT_RECONNECT_TIMEOUT_MS } from "./session/events.js";
+export type { EventsOptions } from "./session/events.js";
 export type {
   CellEvent,
   CellEventOutput,
@@ -225,15 +225,15 @@ export type {
   NotebookEvent,
   NoticeEvent,
   OtherEvent,
-} from "./lifecycle/event-types.js";
-export { decodeDataUrl, htmlToText, MIMEBUNDLE, outputImage, outputText, unpackMimeBundle } from "./lifecycle/outputs.js";
-export type { InlineImage, OutputLike, VirtualFileImage } from "./lifecycle/outputs.js";
-export { saveImage } from "./lifecycle/save-image.js";
-export type { SavedImage, SaveImageOptions } from "./lifecycle/save-image.js";
+} from "./session/event-types.js";
+export { decodeDataUrl, htmlToText, MIMEBUNDLE, outputImage, outputText, unpackMimeBundle } from "./outputs/decode.js";
+export type { InlineImage, OutputLike, VirtualFileImage } from "./outputs/decode.js";
+export { saveImage } from "./outputs/save-image.js";
+export type { SavedImage, SaveImageOptions } from "./outputs/save-image.js";
 // marimo's own MCP server (`marimo edit --mcp code-mode`) as a transport; also in `marimo-pair/tools`.
-export { connectMcp, DEFAULT_MCP_CONNECT_TIMEOUT_MS, MARIMO_MCP_PATH, MarimoMcpClient } from "./tools/marimo-mcp/client.js";
-export type { McpConnectOptions } from "./tools/marimo-mcp/client.js";
-export { DEFAULT_MCP_EXECUTE_TIMEOUT_MS, MARIMO_MCP_EXECUTION_LIMIT_MS, McpNotebookSession } from "./tools/marimo-mcp/session.js";
-export type { McpExecuteOptions, McpSessionContext } from "./tools/marimo-mcp/session.js";
-export type { McpExecuteResult } from "./tools/marimo-mcp/result.js";
-export { McpSdkMissingError } from "./tools/mcp-sdk.js";
+export { connectMcp, DEFAULT_MCP_CONNECT_TIMEOUT_MS, MARIMO_MCP_PATH, MarimoMcpClient } from "./transports/marimo-mcp/client.js";
+export type { McpConnectOptions } from "./transports/marimo-mcp/client.js";
+export { DEFAULT_MCP_EXECUTE_TIMEOUT_MS, MARIMO_MCP_EXECUTION_LIMIT_MS, McpNotebookSession } from "./transports/marimo-mcp/session.js";
+export type { McpExecuteOptions, McpSessionContext } from "./transports/marimo-mcp/session.js";
+export type { McpExecuteResult } from "./transports/marimo-mcp/result.js";
+export { McpSdkMissingError } from "./mcp-sdk.js";

@@ -95,19 +95,19 @@ export {
   type McpStdioServer,
   type McpToolListing,
 } from "./tools/mcp-server.js";
-export { MCP_SDK_PACKAGE, McpSdkMissingError } from "./tools/mcp-sdk.js";
+export { MCP_SDK_PACKAGE, McpSdkMissingError } from "./mcp-sdk.js";
 export {
   connectMcp,
   DEFAULT_MCP_CONNECT_TIMEOUT_MS,
   MARIMO_MCP_PATH,
   MarimoMcpClient,
   type McpConnectOptions,
-} from "./tools/marimo-mcp/client.js";
+} from "./transports/marimo-mcp/client.js";
 export {
   DEFAULT_MCP_EXECUTE_TIMEOUT_MS,
   MARIMO_MCP_EXECUTION_LIMIT_MS,
   McpNotebookSession,
   type McpExecuteOptions,
   type McpSessionContext,
-} from "./tools/marimo-mcp/session.js";
-export type { McpExecuteResult } from "./tools/marimo-mcp/result.js";
+} from "./transports/marimo-mcp/session.js";
+export type { McpExecuteResult } from "./transports/marimo-mcp/result.js";

@@ -11,11 +11,17 @@ import { AmbiguousSessionError, NoSessionError } from "../errors.js";
 import type { MarimoClient } from "../session/client.js";
 import { connect } from "../session/connect-node.js";
 import type { SessionSelector } from "../session/types.js";
-import type { SessionRow } from "./commands/sessions.js";
+import type { SessionInfo } from "../session/types.js";
 import { CliFailure } from "./failure.js";
 import { describeFailure, type FailureContext } from "./guidance.js";
 import type { CliIo } from "./io.js";
-import { type ResolvedNotebook, type TargetOptions, tokenOf } from "./target.js";
+import { type ResolvedNotebook, type TargetOptions, tokenOf } from "./target-options.js";
+
+/** A session row: the library's {@link SessionInfo} and the server it is on. */
+export interface SessionRow extends SessionInfo {
+  /** The server's base URL. */
+  url: string;
+}
 
 /** Servers that answered, and the diagnostics about the rest. */
 export interface LiveServers {

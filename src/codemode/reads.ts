@@ -29,7 +29,7 @@ import { type CodeModeCallOptions, type CodeModeExecutor, versionFor } from "./e
 import type { NotebookGraph } from "./graph.js";
 import { type CellQueryOptions, cellQuery, cellsQuery, graphQuery, packagesQuery, variablesQuery } from "./read-queries.js";
 import { InvalidPlanError } from "./errors.js";
-import { FEATURE_SINCE, isAtLeast } from "./version.js";
+import { FEATURE_SINCE, isAtLeast } from "../version.js";
 
 /** One output of a cell (`data` is text for most mimetypes). */
 export interface CellOutput {

@@ -10,7 +10,7 @@ import type { CellConfigFields, PlanOperation } from "./operations.js";
 import { PY_BATCH_HELPERS, PY_EMIT, PY_RECOVER } from "./python-prelude.js";
 import { pyBool, pyNumber, pyStr, pyStrBlock, pyValue } from "./python-literal.js";
 import type { ResolvedTarget } from "./targets.js";
-import { FEATURE_SINCE, isAtLeast } from "./version.js";
+import { FEATURE_SINCE, isAtLeast } from "../version.js";
 
 /** Options of `plan.toPython()`. */
 export interface ToPythonOptions {

@@ -6,16 +6,16 @@
  */
 import { SessionNotFoundError, UnsupportedVersionError } from "../errors.js";
 import { ExecutionStream, type ExecuteOptions, type ExecuteResult } from "../execute/stream.js";
-import type { Http } from "../http/client.js";
-import { FEATURE_SINCE, isAtLeast } from "../codemode/version.js";
+import { FEATURE_SINCE, isAtLeast } from "../version.js";
 import { KernelStatusResponseSchema } from "../schemas/sessions.js";
-import type { KernelState, SessionInfo, SessionSelector } from "./types.js";
+import type { SessionContext } from "./context.js";
+import type { KernelState, SessionInfo, SessionSelector, SignalOptions } from "./types.js";
 import { settledOrAborted, waitUntilNotRunning } from "./settle.js";
-import { watchEvents, type EventsOptions } from "../lifecycle/events.js";
-import type { NotebookEvent } from "../lifecycle/event-types.js";
-import { interruptKernel, restartSession } from "../lifecycle/kernel-control.js";
-import type { InlineImage, OutputLike } from "../lifecycle/outputs.js";
-import { readOutputImage } from "../lifecycle/read-image.js";
+import { watchEvents, type EventsOptions } from "./events.js";
+import type { NotebookEvent } from "./event-types.js";
+import { interruptKernel, restartSession } from "./kernel-control.js";
+import type { InlineImage, OutputLike } from "../outputs/decode.js";
+import { readOutputImage } from "../outputs/read-image.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "../codemode/apply.js";
 import type { CodeModeBuilder } from "../codemode/builder.js";
 import type { CodeModeCallOptions } from "../codemode/executor.js";
@@ -33,29 +33,6 @@ import {
   readVariables,
   type VariableInfo,
 } from "../codemode/reads.js";
-
-/** What a session needs from its client. */
-export interface SessionContext {
-  /** The client's HTTP seam. */
-  readonly http: Http;
-  /** The current session list. */
-  listSessions(signal?: AbortSignal): Promise<SessionInfo[]>;
-  /** Pick one session from a list (throws the selection errors). */
-  select(sessions: readonly SessionInfo[], selector: SessionSelector): SessionInfo;
-  /** The server's marimo version (cached). */
-  version(signal?: AbortSignal): Promise<string>;
-  /**
-   * Executions cut short, by session (stable id, else routing id), still ending: the next
-   * execution on that session waits for them, whichever session object it comes from.
-   */
-  readonly interrupted: Map<string, Promise<KernelState | undefined>>;
-}
-
-/** Options of calls that only take a signal. */
-export interface SignalOptions {
-  /** Cancels the call; it rejects with `signal.reason`. */
-  signal?: AbortSignal | undefined;
-}
 
 /** Headers that route an execute request to a session. */
 function executeHeaders(info: SessionInfo): Record<string, string> {

@@ -6,12 +6,13 @@
  */
 import { ProtocolError, SessionOpenError, TimeoutError } from "../errors.js";
 import { readSse, type SseMessage } from "../execute/sse.js";
-import { FEATURE_SINCE, isAtLeast } from "../codemode/version.js";
+import { FEATURE_SINCE, isAtLeast } from "../version.js";
 import { CloseEventSchema, KernelMessageSchema, KernelReadySchema } from "../schemas/notifications.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
 import { randomConnectionId } from "./connection-id.js";
 import { envToken } from "./env-token.js";
-import { NotebookSession, type SessionContext } from "./notebook.js";
+import type { SessionContext } from "./context.js";
+import { NotebookSession } from "./notebook.js";
 import type { SessionInfo } from "./types.js";
 
 /** Options of `client.openSession()`. */

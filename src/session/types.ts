@@ -30,3 +30,9 @@ export type SessionSelector = { sessionId: string; file?: never } | { file: stri
 
 /** State of a session's kernel, from `GET /api/kernel/status`. */
 export type KernelState = "running" | "idle" | "stopped";
+
+/** Options of calls that only take a signal. */
+export interface SignalOptions {
+  /** Cancels the call; it rejects with `signal.reason`. */
+  signal?: AbortSignal | undefined;
+}

@@ -9,7 +9,7 @@ import type { OutputBudget } from "./budget.js";
 import type { NotebookResolver } from "./target.js";
 import type { ToolImageContent } from "./types.js";
 import type { NotebookSession } from "../session/notebook.js";
-import { outputImage, type OutputLike } from "../lifecycle/outputs.js";
+import { outputImage, type OutputLike } from "../outputs/decode.js";
 
 /** Shared state of one toolset (one agent connection). */
 export interface ToolEnv {

@@ -12,7 +12,7 @@ import { packageVersion } from "../package-version.js";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Readable, Writable } from "node:stream";
 import { isLoopbackHost } from "../http/base-url.js";
-import { loadHttpServerTransport, loadMcpServer, loadStdioServerTransport } from "./mcp-sdk.js";
+import { loadHttpServerTransport, loadMcpServer, loadStdioServerTransport } from "../mcp-sdk.js";
 import { createMarimoTools, type MarimoToolset, type MarimoToolsOptions } from "./toolset.js";
 import type { ToolDefinition } from "./types.js";
 

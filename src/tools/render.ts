@@ -6,7 +6,7 @@
  */
 import type { CellRunState } from "../codemode/apply.js";
 import type { CellOutput, CellSnapshot } from "../codemode/reads.js";
-import { outputImage, outputText } from "../lifecycle/outputs.js";
+import { outputImage, outputText } from "../outputs/decode.js";
 import { type BudgetedText, budgetText, type OutputBudget } from "./budget.js";
 
 /** A smaller budget for the many outputs of a cell listing. */

@@ -4,8 +4,8 @@ import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LaunchError, launchServer, type LaunchedServer, MarimoNotFoundError } from "../../src/index.js";
-import { startOnce } from "../../src/lifecycle/launch-wait.js";
-import { listeningPorts, pickPort } from "../../src/lifecycle/ports.js";
+import { startOnce } from "../../src/launch/wait.js";
+import { listeningPorts, pickPort } from "../../src/launch/ports.js";
 import {
   makeTempDir,
   MARIMO_BIN,

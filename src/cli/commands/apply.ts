@@ -15,7 +15,8 @@ import { type CreatedByOperation, planFromOperations } from "../../codemode/json
 import { OperationListJsonSchema, type OperationListJson } from "../../schemas/operations.js";
 import { reportFailure } from "../report.js";
 import type { ParsedArgs } from "../spec.js";
-import { readTargetOptions, resolveNotebook } from "../target.js";
+import { readTargetOptions } from "../target-options.js";
+import { resolveNotebook } from "../target.js";
 
 /** Where the operations come from, for messages. */
 function sourceName(positional: string | undefined): string {

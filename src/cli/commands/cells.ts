@@ -11,7 +11,8 @@ import type { CliIo } from "../io.js";
 import { reportFailure } from "../report.js";
 import type { ParsedArgs } from "../spec.js";
 import { formatTable } from "../table.js";
-import { readTargetOptions, resolveNotebook } from "../target.js";
+import { readTargetOptions } from "../target-options.js";
+import { resolveNotebook } from "../target.js";
 
 const CODE_WIDTH = 60;
 

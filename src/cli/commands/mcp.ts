@@ -5,7 +5,7 @@
  * @module
  */
 import { budgetOf } from "../../tools/budget.js";
-import { McpSdkMissingError } from "../../tools/mcp-sdk.js";
+import { McpSdkMissingError } from "../../mcp-sdk.js";
 import type { McpServeOptions } from "../../tools/mcp-server.js";
 import type { NotebookTarget } from "../../tools/target.js";
 import { flag, stringOption, UsageError } from "../argv.js";
@@ -13,7 +13,7 @@ import { ExitCode } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { reportFailure } from "../report.js";
 import type { ParsedArgs } from "../spec.js";
-import { readTargetOptions, tokenOf } from "../target.js";
+import { readTargetOptions, tokenOf } from "../target-options.js";
 
 function positiveInt(args: ParsedArgs, name: string, fallback: number, max = 2 ** 31 - 1): number {
   const raw = stringOption(args, name);

@@ -12,13 +12,10 @@ import type { CliIo } from "../io.js";
 import { reportFailure } from "../report.js";
 import type { ParsedArgs } from "../spec.js";
 import { formatTable } from "../table.js";
-import { connectToUrl, type TargetOptions } from "../target.js";
+import type { SessionRow } from "../discovered.js";
+import { connectToUrl } from "../target.js";
+import type { TargetOptions } from "../target-options.js";
 
-/** A session row: the library's {@link SessionInfo} and the server it is on. */
-export interface SessionRow extends SessionInfo {
-  /** The server's base URL. */
-  url: string;
-}
 
 /** The `--json` shape of {@link SessionRow}, with a fixed key order. */
 function toJson(row: SessionRow): Record<string, unknown> {

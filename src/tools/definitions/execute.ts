@@ -6,7 +6,7 @@
  */
 import { TimeoutError } from "../../errors.js";
 import type { ExecuteResult } from "../../execute/stream.js";
-import { outputText } from "../../lifecycle/outputs.js";
+import { outputText } from "../../outputs/decode.js";
 import { type BudgetedText, budgetText, HeadTailCollector } from "../budget.js";
 import { defineTool, failed, ok } from "../define.js";
 import { type ToolEnv, imageContent } from "../env.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCommandArgs } from "../../../src/cli/argv.js";
 import { EXEC_SPEC } from "../../../src/cli/specs/exec.js";
-import { connectToUrl, isLocalHost, readTargetOptions, selectorOf, tokenOf } from "../../../src/cli/target.js";
+import { connectToUrl, isLocalHost } from "../../../src/cli/target.js";
+import { readTargetOptions, selectorOf, tokenOf } from "../../../src/cli/target-options.js";
 import { memoryIo } from "./memory-io.js";
 
 const parse = (argv: string[]) => readTargetOptions(parseCommandArgs(EXEC_SPEC, argv), "exec");

@@ -34,7 +34,7 @@ describe("the optional MCP SDK", () => {
   });
 
   it("is loaded when an MCP face starts", async () => {
-    const { loadMcpServer, loadMcpClient } = await import("../../../src/tools/mcp-sdk.js");
+    const { loadMcpServer, loadMcpClient } = await import("../../../src/mcp-sdk.js");
     await loadMcpServer();
     await loadMcpClient();
     expect(loaded.sort()).toEqual(["client/index.js", "client/streamableHttp.js", "server/index.js", "types.js"]);

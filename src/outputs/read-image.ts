@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { SessionContext } from "../session/notebook.js";
-import { type InlineImage, outputImage, type OutputLike } from "./outputs.js";
+import type { SessionContext } from "../session/context.js";
+import { type InlineImage, outputImage, type OutputLike } from "./decode.js";
 
 /**
  * @internal Implementation of `nb.readImage()`.

@@ -4,15 +4,15 @@
  *
  * @module
  */
-import { FEATURE_SINCE, isAtLeast } from "../codemode/version.js";
+import { FEATURE_SINCE, isAtLeast } from "../version.js";
 import { ConnectionError, ProtocolError, SessionOpenError, TimeoutError, UnsupportedVersionError } from "../errors.js";
 import { readSse } from "../execute/sse.js";
-import { randomConnectionId } from "../session/connection-id.js";
+import { randomConnectionId } from "./connection-id.js";
 import { sleep } from "../sleep.js";
 import { CloseEventSchema } from "../schemas/notifications.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
-import type { SessionContext } from "../session/notebook.js";
-import type { SessionInfo } from "../session/types.js";
+import type { SessionContext } from "./context.js";
+import type { SessionInfo } from "./types.js";
 import { decodeKernelMessage } from "./event-decode.js";
 import type { NotebookEvent } from "./event-types.js";
 

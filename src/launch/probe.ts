@@ -7,7 +7,7 @@
 import { constants } from "node:fs";
 import { access, readFile, stat } from "node:fs/promises";
 import { delimiter, join } from "node:path";
-import type { LaunchProbe } from "./launch-plan.js";
+import type { LaunchProbe } from "./plan.js";
 
 /** pyproject.toml and notebooks larger than this are not read for the decision tree. */
 const MAX_READ_BYTES = 4 * 1024 * 1024;

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { NotebookSession } from "../session/notebook.js";
-import { type InlineImage, outputImage, type OutputLike } from "./outputs.js";
+import { type InlineImage, outputImage, type OutputLike } from "./decode.js";
 
 /** Options of {@link saveImage}. */
 export interface SaveImageOptions {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { MarimoNotFoundError } from "./launch-errors.js";
+import { MarimoNotFoundError } from "./errors.js";
 
 /** Which branch of the decision tree chose the program. */
 export type RunnerKind =

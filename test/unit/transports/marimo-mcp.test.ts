@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { SessionNotFoundError, TimeoutError } from "../../../src/errors.js";
 import { selectSession } from "../../../src/session/select.js";
 import type { SessionInfo } from "../../../src/session/types.js";
-import { consoleText, toExecuteResult } from "../../../src/tools/marimo-mcp/result.js";
-import { type McpSessionContext, McpNotebookSession } from "../../../src/tools/marimo-mcp/session.js";
-import { McpExecutionSchema } from "../../../src/tools/marimo-mcp/wire.js";
+import { consoleText, toExecuteResult } from "../../../src/transports/marimo-mcp/result.js";
+import { type McpSessionContext, McpNotebookSession } from "../../../src/transports/marimo-mcp/session.js";
+import { McpExecutionSchema } from "../../../src/transports/marimo-mcp/wire.js";
 
 // A traceback as marimo 0.25.2's MCP server sends it (pygments HTML), recorded from a real server.
 const HTML_TRACEBACK =

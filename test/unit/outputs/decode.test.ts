@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isNotebookUnreadable, isPortInUse } from "../../../src/lifecycle/launch-errors.js";
+import { isNotebookUnreadable, isPortInUse } from "../../../src/launch/errors.js";
 import {
   decodeDataUrl,
   htmlToText,
@@ -7,7 +7,7 @@ import {
   outputImage,
   outputText,
   unpackMimeBundle,
-} from "../../../src/lifecycle/outputs.js";
+} from "../../../src/outputs/decode.js";
 
 const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==";
 const PNG_URL = `data:image/png;base64,${PNG_B64}`;

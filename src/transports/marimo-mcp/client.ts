@@ -13,7 +13,7 @@ import { envToken } from "../../session/env-token.js";
 import { selectSession } from "../../session/select.js";
 import type { SessionInfo, SessionSelector } from "../../session/types.js";
 import { parseWire } from "../../schemas/parse.js";
-import { loadMcpClient } from "../mcp-sdk.js";
+import { loadMcpClient } from "../../mcp-sdk.js";
 import { type McpSessionContext, McpNotebookSession } from "./session.js";
 import { McpCallResultSchema, McpListSessionsSchema } from "./wire.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AuthError } from "../../../src/errors.js";
-import { parseServerToken } from "../../../src/lifecycle/skew-token.js";
+import { parseServerToken } from "../../../src/session/skew-token.js";
 import { connect } from "../../../src/session/client.js";
 
 const SESSIONS = { s_1: { session_id: "sess-1", filename: "/nb.py", path: "/nb.py" } };

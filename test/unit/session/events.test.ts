@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { connect } from "../../../src/session/client.js";
-import type { NotebookEvent } from "../../../src/lifecycle/event-types.js";
+import type { NotebookEvent } from "../../../src/session/event-types.js";
 import { SessionOpenError } from "../../../src/errors.js";
 
 /** A fake marimo speaking just enough: version, sessions, and `/sse` scripted per connection. */

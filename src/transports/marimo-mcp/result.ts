@@ -6,7 +6,7 @@
  */
 import type { ExecuteOutput } from "../../execute/events.js";
 import type { ExecuteResult } from "../../execute/stream.js";
-import { htmlToText } from "../../lifecycle/outputs.js";
+import { htmlToText } from "../../outputs/decode.js";
 import type { McpExecution } from "./wire.js";
 
 /** An `ExecuteResult` from marimo's MCP server, with marimo's own error summaries. */

@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import { TimeoutError } from "../errors.js";
-import type { SessionContext } from "../session/notebook.js";
-import type { SessionInfo } from "../session/types.js";
+import type { SessionContext } from "./context.js";
+import type { SessionInfo } from "./types.js";
 import { postProtected } from "./skew-token.js";
 
 /** `{"success": true}` of marimo's control endpoints. */

@@ -5,9 +5,9 @@
  * @module
  */
 import { connect } from "../session/client.js";
-import { LaunchError, MarimoNotFoundError, isNotebookUnreadable, isPortInUse, type LaunchAttempt } from "./launch-errors.js";
-import type { LaunchPlan, RunnerKind } from "./launch-plan.js";
-import { entryUrl, findOwnEntry } from "./launch-registry.js";
+import { LaunchError, MarimoNotFoundError, isNotebookUnreadable, isPortInUse, type LaunchAttempt } from "./errors.js";
+import type { LaunchPlan, RunnerKind } from "./plan.js";
+import { entryUrl, findOwnEntry } from "./registry.js";
 import { listeningPorts } from "./ports.js";
 import { connectHost, serverUrl } from "../discovery/urls.js";
 import { spawnTree, type ExitStatus, type ProcessTree } from "./process-tree.js";

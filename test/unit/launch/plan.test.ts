@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { MarimoNotFoundError } from "../../../src/lifecycle/launch-errors.js";
+import { MarimoNotFoundError } from "../../../src/launch/errors.js";
 import {
   hasPep723Header,
   type LaunchProbe,
   planLaunch,
   pyprojectListsMarimo,
-} from "../../../src/lifecycle/launch-plan.js";
+} from "../../../src/launch/plan.js";
 
 /** A file system of `path → contents` (directories end with `/`) and a PATH of program names. */
 function fakeProbe(files: Record<string, string>, onPath: string[] = []): LaunchProbe {

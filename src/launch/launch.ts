@@ -7,13 +7,13 @@
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { registryDirectory } from "../discovery/paths.js";
-import { LaunchError } from "./launch-errors.js";
-import { planLaunch, type LaunchProbe } from "./launch-plan.js";
-import { createNodeProbe } from "./launch-probe.js";
+import { LaunchError } from "./errors.js";
+import { planLaunch, type LaunchProbe } from "./plan.js";
+import { createNodeProbe } from "./probe.js";
 import { isPortFree, pickPort } from "./ports.js";
-import { type LaunchedServer, startOnce } from "./launch-wait.js";
+import { type LaunchedServer, startOnce } from "./wait.js";
 
-export type { LaunchedServer } from "./launch-wait.js";
+export type { LaunchedServer } from "./wait.js";
 
 /** Options of {@link launchServer}. */
 export interface LaunchOptions {
