@@ -1,7 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: fast unit tests, and integration tests that start real marimo
-// servers from the project's .venv (see test/helpers/marimo-server.ts).
+// Three projects: fast unit tests; slow ones that need no server but take seconds
+// (fuzzing, Python-backed round trips, garbage-collection and fault timing); and
+// integration tests that start real marimo servers from the project's .venv (see
+// test/helpers/marimo-server.ts). `npm test` runs all three.
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +12,13 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "slow",
+          include: ["test/slow/**/*.test.ts"],
+          testTimeout: 60_000,
         },
       },
       {

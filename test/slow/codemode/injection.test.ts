@@ -7,8 +7,8 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { cellQuery, codeMode, InvalidPlanError, type JsonValue } from "../../../src/codemode.js";
-import { NASTY_STRINGS } from "./nasty-strings.js";
-import { codePoints, PythonOracle } from "./python-oracle.js";
+import { NASTY_STRINGS } from "../../unit/codemode/nasty-strings.js";
+import { codePoints, PythonOracle } from "../../unit/codemode/python-oracle.js";
 
 const oracle = new PythonOracle();
 afterAll(() => oracle.close());

@@ -38,7 +38,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DiscoveryDiagnostic, InvalidEntryReason } from "../../../src/discovery/diagnostics.js";
 import { discoverServersDetailed, type DiscoveryResult } from "../../../src/discovery/discover.js";
-import { cleanup, deadPid, httpServer, marimoLike, silentPort, tempDir } from "./helpers.js";
+import { cleanup, deadPid, httpServer, marimoLike, silentPort, tempDir } from "../../unit/discovery/helpers.js";
 
 /** Bad entries per directory (hand-picked + generated); the healthy controls come on top. */
 const BAD_ENTRIES = 200;
