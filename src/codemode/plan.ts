@@ -47,10 +47,9 @@ export class CodeModePlan<T = void> {
 
   /**
    * The Python text of the batch, for marimo's scratchpad (`POST /api/kernel/execute`). After
-   * the batch it prints one JSON result document between marker lines carrying `nonce`.
+   * the batch it prints one JSON result document between marker lines carrying a fresh random nonce.
    *
    * @throws {UnsupportedVersionError} when `marimoVersion` lacks something the plan uses.
-   * @throws {InvalidPlanError} for a malformed nonce.
    */
   toPython(options: ToPythonOptions = {}): string {
     return renderPlan(this, options);
