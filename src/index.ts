@@ -3,8 +3,10 @@
  * execute Python with streamed output, change the notebook through a typed code-mode
  * builder, and read its cells.
  *
- * This entry is for Node. `marimo-pair/client` has the client alone (any fetch runtime)
- * and `marimo-pair/codemode` the builder alone (pure).
+ * This entry is for Node. `marimo-pair/client` has the client alone (any fetch runtime);
+ * `marimo-pair/codemode` has the builder alone (pure), with `applyPlan`, the typed reads and
+ * their result types; `marimo-pair/tools` has the agent tools, the MCP server and the client
+ * for marimo's own MCP server.
  *
  * @module
  */
