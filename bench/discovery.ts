@@ -8,8 +8,11 @@ import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
-import { DEFAULT_PROBE_TIMEOUT_MS, discoverServersDetailed } from "marimo-pair";
+import { discoverServersDetailed } from "marimo-pair";
 import { ms, quantile, type Row, time } from "./stats.ts";
+
+/** The probe timeout for both sides (discovery's default). */
+const PROBE_TIMEOUT_MS = 2000;
 
 /** A TCP server that accepts connections and never answers. */
 async function silentServer(): Promise<{ port: number; server: Server; sockets: Set<Socket> }> {
@@ -52,11 +55,11 @@ export async function discovery(dir: string, liveRegistryFile: string, rounds: n
     const ours: number[] = [];
     const floor: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      ours.push(await time(() => discoverServersDetailed({ directories: [dir], prune: false })));
+      ours.push(await time(() => discoverServersDetailed({ directories: [dir], prune: false, timeoutMs: PROBE_TIMEOUT_MS })));
       // The baseline: one probe of the silent port, with the same timeout.
       floor.push(
         await time(() =>
-          fetch(`http://127.0.0.1:${silent.port}/health`, { signal: AbortSignal.timeout(DEFAULT_PROBE_TIMEOUT_MS) }).catch(() => undefined),
+          fetch(`http://127.0.0.1:${silent.port}/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).catch(() => undefined),
         ),
       );
     }

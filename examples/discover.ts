@@ -7,9 +7,7 @@
  * first; what discovery noticed on the way (unreadable files, servers that do not answer,
  * stale entries it removed, WSL networking hints) goes to stderr.
  */
-import { discoverServersDetailed, registryDirectories } from "marimo-pair";
-
-for (const dir of await registryDirectories()) console.error(`registry (${dir.origin}): ${dir.path}`);
+import { discoverServersDetailed } from "marimo-pair";
 
 const { servers, diagnostics } = await discoverServersDetailed({ timeoutMs: 2000 });
 for (const d of diagnostics) console.error(`${d.severity}: ${d.message}`);

@@ -59,7 +59,7 @@ export const ErrorCode = {
 /** Union of every {@link ErrorCode} value. */
 export type MarimoPairErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Options shared by every error constructor. */
+/** Options shared by every error constructor. @inline */
 export interface MarimoPairErrorOptions {
   /** The underlying error, if any. */
   cause?: unknown;
@@ -91,7 +91,7 @@ export function isMarimoPairError(value: unknown, code?: MarimoPairErrorCode): v
   return value instanceof MarimoPairError && (code === undefined || value.code === code);
 }
 
-/** Where a request went; used to build messages and kept on errors for callers. */
+/** Where a request went; used to build messages and kept on errors for callers. @inline */
 export interface RequestTarget {
   /** HTTP method, upper case. */
   method: string;
@@ -142,7 +142,7 @@ export class TimeoutError extends MarimoPairError {
   }
 }
 
-/** Fields common to errors built from an HTTP response. */
+/** Fields common to errors built from an HTTP response. @inline */
 export interface HttpErrorDetails {
   /** The request that failed. */
   request: RequestTarget;

@@ -20,7 +20,7 @@ import type { CodeModePlan } from "./plan.js";
 import { recoveryPython } from "./render.js";
 import { CellRef } from "./targets.js";
 
-/** A cell status as marimo synthesizes it (new values may appear in later versions). */
+/** A cell status as marimo synthesizes it (new values may appear in later versions). @inline */
 export type CellStatus =
   | "idle"
   | "exception"
@@ -33,7 +33,7 @@ export type CellStatus =
   | "running"
   | (string & {});
 
-/** An error of a cell: `graph` (prevents running: multiply-defined, cycle, …) or `runtime` (it raised). */
+/** An error of a cell: `graph` (prevents running: multiply-defined, cycle, …) or `runtime` (it raised). @inline */
 export interface CellError {
   /** `graph` or `runtime`. */
   kind: "graph" | "runtime" | (string & {});
@@ -41,7 +41,7 @@ export interface CellError {
   message: string;
 }
 
-/** A cell the batch touched (or ran through reactivity), read after marimo applied and ran the batch. */
+/** A cell the batch touched (or ran through reactivity), read after marimo applied and ran the batch. @inline */
 export interface CellRunState {
   /** The cell id. */
   id: string;
@@ -53,7 +53,7 @@ export interface CellRunState {
   errors: CellError[];
 }
 
-/** A package operation of the batch and what the package manager lists afterwards. */
+/** A package operation of the batch and what the package manager lists afterwards. @inline */
 export interface PackageChange {
   /** `add` (installPackages) or `remove` (removePackages). */
   action: "add" | "remove";

@@ -14,10 +14,10 @@ export class InvalidPlanError extends MarimoPairError {
   }
 }
 
-/** Where marimo raised: while the batch was being queued, or while applying it on exit. */
+/** Where marimo raised: while the batch was being queued, or while applying it on exit. @inline */
 export type BatchPhase = "queue" | "apply";
 
-/** What every refused batch reports, whatever the reason. */
+/** What every refused batch reports, whatever the reason. @inline */
 export interface BatchFailureDetails {
   /** The Python exception class, e.g. `StaleCellError`, `RuntimeError`, `SyntaxError`. */
   pythonType: string;
@@ -37,13 +37,17 @@ export interface BatchFailureDetails {
   stderr: string;
 }
 
-/** The base of the errors of a batch marimo refused; carries the {@link BatchFailureDetails}. */
+/** The base of the errors of a batch marimo refused; carries what marimo reported: the Python exception, its traceback, the batch's output and the `phase`. */
 export class BatchFailedError extends MarimoPairError implements BatchFailureDetails {
   /** The Python exception class. */
   readonly pythonType: string;
   /** The exception's message as marimo wrote it. */
   readonly pythonMessage: string;
-  /** Where marimo raised; see {@link BatchFailureDetails.phase}. */
+  /**
+   * `queue`: raised by a builder call inside the batch, nothing was changed. `apply`: raised
+   * by marimo while applying; cell changes were not applied, but package installs and
+   * removals run first, so they may have happened.
+   */
   readonly phase: BatchPhase;
   /** The Python traceback. */
   readonly traceback: string;
@@ -87,10 +91,10 @@ export class StaleCellsError extends BatchFailedError {
   }
 }
 
-/** Why marimo's dry run rejected the batch. */
+/** Why marimo's dry run rejected the batch. @inline */
 export type ValidationReason = "multiply_defined" | "cycles" | "syntax";
 
-/** Extra facts of a {@link NotebookValidationError}. */
+/** Extra facts of a {@link NotebookValidationError}. @inline */
 export interface ValidationDetails {
   /** Names defined by more than one cell (reason `multiply_defined`). */
   names?: readonly string[] | undefined;
@@ -141,7 +145,7 @@ export class NotebookValidationError extends BatchFailedError {
   }
 }
 
-/** Why an {@link ApplyFailedError} happened. */
+/** Why an {@link ApplyFailedError} happened. @inline */
 export type ApplyFailureKind =
   /** marimo refused an operation (both anchors, invalid name, a second setup cell, conflicting ops). */
   | "invalid"
@@ -154,7 +158,7 @@ export type ApplyFailureKind =
 
 /**
  * A batch failed for another reason than staleness or validation. For kinds other than
- * `no_result`, nothing was applied (see {@link BatchFailureDetails.phase} for packages);
+ * `no_result`, nothing was applied (see {@link BatchFailedError.phase} for packages);
  * for `no_result` the outcome is unknown: read the notebook to find out.
  */
 export class ApplyFailedError extends BatchFailedError {

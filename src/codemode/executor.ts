@@ -6,12 +6,12 @@
  * @module
  */
 
-/** A console or completion event of an execution (a subset of the session's events). */
+/** A console or completion event of an execution (a subset of the session's events). @inline */
 export type CodeModeEvent =
   | { readonly type: "stdout" | "stderr"; readonly data: string }
   | { readonly type: "done"; readonly success: boolean };
 
-/** Options code mode passes to {@link CodeModeExecutor.execute}. */
+/** Options code mode passes to {@link CodeModeExecutor.execute}. @inline */
 export interface CodeModeExecuteOptions {
   /** Cancels the execution. */
   signal?: AbortSignal | undefined;
@@ -23,7 +23,7 @@ export interface CodeModeExecuteOptions {
   onEvent?: ((event: CodeModeEvent) => void) | undefined;
 }
 
-/** The aggregate of an execution. */
+/** The aggregate of an execution. @inline */
 export interface CodeModeExecution {
   /** False when the code, or a cell it ran, raised. */
   success: boolean;
@@ -55,7 +55,7 @@ export interface CodeModeCallOptions {
    */
   marimoVersion?: string | undefined;
   /**
-   * Fixed nonce for the result markers (tests only).
+   * @internal Fixed nonce for the result markers (tests only).
    * @default undefined (a fresh random nonce)
    */
   nonce?: string | undefined;

@@ -4,7 +4,7 @@
  * @module
  */
 
-/** One cell of the graph. */
+/** One cell of the graph. @inline */
 export interface GraphCell {
   /** The cell id. */
   id: string;

@@ -45,7 +45,7 @@ export interface EditCellOptions {
   name?: string | undefined;
 }
 
-/** Where {@link CodeModeBuilder.moveCell} puts the cell: exactly one anchor. */
+/** Where {@link CodeModeBuilder.moveCell} puts the cell: exactly one anchor. @inline */
 export type MoveCellOptions = { before: CellTarget; after?: undefined } | { after: CellTarget; before?: undefined };
 
 /** Options of `codeMode()`: how marimo checks the batch. */

@@ -11,7 +11,7 @@ import { renderPlan, type ToPythonOptions } from "./render.js";
 import type { CellRef } from "./targets.js";
 import { checkBoolean } from "./validate.js";
 
-/** The options a plan was built with, normalized. */
+/** The options a plan was built with, normalized. @inline */
 export interface PlanOptions {
   /** See {@link CodeModeOptions.skipValidation}. */
   readonly skipValidation: boolean;
@@ -27,7 +27,7 @@ export interface PlanOptions {
  * @typeParam T - what the build callback returned (for example the refs it created).
  */
 export class CodeModePlan<T = void> {
-  /** The recorded operations, in call order. */
+  /** @internal The recorded operations, in call order. */
   readonly operations: readonly PlanOperation[];
   /** The refs of the cells the plan creates, in creation order. */
   readonly refs: readonly CellRef[];
@@ -47,10 +47,9 @@ export class CodeModePlan<T = void> {
 
   /**
    * The Python text of the batch, for marimo's scratchpad (`POST /api/kernel/execute`). After
-   * the batch it prints one JSON result document between marker lines carrying `nonce`.
+   * the batch it prints one JSON result document between marker lines carrying a fresh random nonce.
    *
    * @throws {UnsupportedVersionError} when `marimoVersion` lacks something the plan uses.
-   * @throws {InvalidPlanError} for a malformed nonce.
    */
   toPython(options: ToPythonOptions = {}): string {
     return renderPlan(this, options);

@@ -31,7 +31,7 @@ import { type CellQueryOptions, cellQuery, cellsQuery, graphQuery, packagesQuery
 import { InvalidPlanError } from "./errors.js";
 import { FEATURE_SINCE, isAtLeast } from "../version.js";
 
-/** One output of a cell (`data` is text for most mimetypes). */
+/** One output of a cell (`data` is text for most mimetypes). @inline */
 export interface CellOutput {
   /** `output`, `stdout`, `stderr`, `marimo-error`, `media`, … */
   channel: string;

@@ -12,7 +12,7 @@ import { pyBool, pyNumber, pyStr, pyStrBlock, pyValue } from "./python-literal.j
 import type { ResolvedTarget } from "./targets.js";
 import { FEATURE_SINCE, isAtLeast } from "../version.js";
 
-/** Options of `plan.toPython()`. */
+/** Options of `plan.toPython()`. @inline */
 export interface ToPythonOptions {
   /**
    * The marimo version that will run the code; features it lacks are refused and older
@@ -21,7 +21,7 @@ export interface ToPythonOptions {
    */
   marimoVersion?: string | undefined;
   /**
-   * The nonce of the result markers (8–128 characters of `A-Za-z0-9_-`). Give a fixed one only
+   * @internal The nonce of the result markers (8–128 characters of `A-Za-z0-9_-`). Give a fixed one only
    * for reproducible output (tests); a reused nonce lets printed text forge the result.
    * @default a fresh random nonce per call
    */

@@ -12,7 +12,7 @@ import type { PidState, ServerOrigin } from "./types.js";
 /** How much a diagnostic matters: `warning` asks for attention, `info` reports what was done. */
 export type DiagnosticSeverity = "info" | "warning";
 
-/** Why a registry file could not be used. */
+/** Why a registry file could not be used. @inline */
 export type InvalidEntryReason =
   /** It could not be opened or read (permissions, I/O error). */
   | "unreadable"
@@ -25,7 +25,7 @@ export type InvalidEntryReason =
   /** It is JSON but fields are missing or have the wrong type. */
   | "invalid-fields";
 
-/** One schema problem in a registry file. */
+/** One schema problem in a registry file. @inline */
 export interface EntryIssue {
   /** Dotted path of the field (`""` for the whole document). */
   path: string;
@@ -45,7 +45,7 @@ export interface EntryDiagnosticFields {
   origin: ServerOrigin;
 }
 
-/** A registry file that is not a valid entry; it is skipped and left in place. */
+/** A registry file that is not a valid entry; it is skipped and left in place. @inline */
 export interface InvalidEntryDiagnostic {
   kind: "invalid-entry";
   severity: "warning";
@@ -58,7 +58,7 @@ export interface InvalidEntryDiagnostic {
   issues: readonly EntryIssue[];
 }
 
-/** A registry directory that exists but cannot be listed. */
+/** A registry directory that exists but cannot be listed. @inline */
 export interface RegistryUnreadableDiagnostic {
   kind: "registry-unreadable";
   severity: "warning";
@@ -69,7 +69,7 @@ export interface RegistryUnreadableDiagnostic {
   origin: ServerOrigin;
 }
 
-/** Under WSL, the Windows host's registry could not be located; only local servers are listed. */
+/** Under WSL, the Windows host's registry could not be located; only local servers are listed. @inline */
 export interface WindowsHostRegistryUnavailableDiagnostic {
   kind: "windows-host-registry-unavailable";
   severity: "info";
@@ -78,7 +78,7 @@ export interface WindowsHostRegistryUnavailableDiagnostic {
   message: string;
 }
 
-/** The process may be alive (or its state is unknown), but nothing answered `/health`; the file is kept. */
+/** The process may be alive (or its state is unknown), but nothing answered `/health`; the file is kept. @inline */
 export interface NotRespondingDiagnostic extends EntryDiagnosticFields {
   kind: "not-responding";
   severity: "warning";
@@ -89,7 +89,7 @@ export interface NotRespondingDiagnostic extends EntryDiagnosticFields {
   attempts: readonly HealthProbeResult[];
 }
 
-/** A Windows-host server (seen from WSL) that did not answer at any candidate address; with hints. */
+/** A Windows-host server (seen from WSL) that did not answer at any candidate address; with hints. @inline */
 export interface WindowsHostUnreachableDiagnostic extends EntryDiagnosticFields {
   kind: "windows-host-unreachable";
   severity: "warning";
@@ -102,7 +102,7 @@ export interface WindowsHostUnreachableDiagnostic extends EntryDiagnosticFields 
   hints: readonly string[];
 }
 
-/** Something that is not marimo answered `/health` at a server's address. */
+/** Something that is not marimo answered `/health` at a server's address. @inline */
 export interface NotMarimoDiagnostic extends EntryDiagnosticFields {
   kind: "not-marimo";
   severity: "warning";
@@ -113,7 +113,7 @@ export interface NotMarimoDiagnostic extends EntryDiagnosticFields {
   status: number;
 }
 
-/** The entry's pid is alive but belongs to a program that does not look like marimo (pids are reused). */
+/** The entry's pid is alive but belongs to a program that does not look like marimo (pids are reused). @inline */
 export interface PidReuseDiagnostic extends EntryDiagnosticFields {
   kind: "pid-reuse-suspected";
   severity: "warning";
@@ -122,14 +122,14 @@ export interface PidReuseDiagnostic extends EntryDiagnosticFields {
   command: string;
 }
 
-/** A stale file (process gone, nothing answering) was deleted. */
+/** A stale file (process gone, nothing answering) was deleted. @inline */
 export interface StaleEntryRemovedDiagnostic extends EntryDiagnosticFields {
   kind: "stale-entry-removed";
   severity: "info";
   message: string;
 }
 
-/** A stale file was left in place: pruning is off, or the file changed since it was read. */
+/** A stale file was left in place: pruning is off, or the file changed since it was read. @inline */
 export interface StaleEntryKeptDiagnostic extends EntryDiagnosticFields {
   kind: "stale-entry-kept";
   severity: "info";
@@ -138,7 +138,7 @@ export interface StaleEntryKeptDiagnostic extends EntryDiagnosticFields {
   reason: "prune-disabled" | "file-changed";
 }
 
-/** Deleting a stale file failed. */
+/** Deleting a stale file failed. @inline */
 export interface RemoveFailedDiagnostic extends EntryDiagnosticFields {
   kind: "remove-failed";
   severity: "warning";

@@ -17,7 +17,7 @@ export interface RegistryDirectoriesOptions extends RegistryPathOptions {
    * @default true under WSL (`WSL_DISTRO_NAME` set, or `/proc/version` mentions Microsoft), else false
    */
   wsl?: boolean | undefined;
-  /** Replace parts of the operating-system access (helper commands, `/proc` reads). */
+  /** @internal Replace parts of the operating-system access (helper commands, `/proc` reads; tests). */
   system?: Partial<DiscoverySystem> | undefined;
   /** Aborts the Windows-host lookup. */
   signal?: AbortSignal | undefined;

@@ -11,7 +11,7 @@ import type { ServerOrigin } from "./types.js";
 /** An environment: variable name → value (like `process.env`). */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** A registry directory and where its servers run. */
+/** A registry directory and where its servers run. @inline */
 export interface RegistryDirectory {
   /** The directory (as computed; relative when `XDG_STATE_HOME` is relative). */
   path: string;
@@ -23,7 +23,7 @@ export interface RegistryDirectory {
 export interface RegistryPathOptions {
   /** Environment variables. @default `process.env` */
   env?: Environment | undefined;
-  /** The platform, as `process.platform` names it. @default `process.platform` */
+  /** @internal The platform, as `process.platform` names it (tests). @default `process.platform` */
   platform?: NodeJS.Platform | undefined;
   /**
    * The home directory. @default `HOME` (POSIX) or `USERPROFILE`, else `HOMEDRIVE`+`HOMEPATH`

@@ -5,10 +5,10 @@
  * @module
  */
 
-/** Where a registry entry was found. */
+/** Where a registry entry was found. @inline */
 export type ServerOrigin = "local" | "windows-host";
 
-/** What is known about a registry entry's process. */
+/** What is known about a registry entry's process. @inline */
 export type PidState = "alive" | "dead" | "unknown";
 
 /** A marimo server found in a registry directory. */

@@ -15,7 +15,7 @@ export interface ExecuteOutput {
   data: string;
 }
 
-/** The error object of a failed `done` event, sent only by marimo < 0.23.7. */
+/** The error object of a failed `done` event, sent only by marimo < 0.23.7. @inline */
 export interface LegacyDoneError {
   /** e.g. `CellExecutionError`, `TimeoutError`. */
   type: string;

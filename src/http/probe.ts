@@ -18,7 +18,7 @@ export const DEFAULT_PROBE_CONNECT_TIMEOUT_MS = 1000;
 /** A health body is read up to this many bytes; marimo's is 20. */
 const BODY_LIMIT = 4096;
 
-/** Why nothing answered. */
+/** Why nothing answered. @inline */
 export type ProbeFailureReason =
   /** The port is closed (connection refused). */
   | "refused"
@@ -35,7 +35,7 @@ export type ProbeFailureReason =
   /** Anything else (the `detail` says what). */
   | "other";
 
-/** The outcome of one health probe. */
+/** The outcome of one health probe. @inline */
 export type HealthProbeResult =
   /** A marimo answered `{"status": "healthy"}`. */
   | { outcome: "healthy"; url: string; status: number }

@@ -16,7 +16,7 @@ export type LaunchFailureReason =
   /** marimo did not become ready before the deadline. */
   | "timeout";
 
-/** How a launch was attempted, for messages and for callers. */
+/** How a launch was attempted, for messages and for callers. @inline */
 export interface LaunchAttempt {
   /** The program and its arguments (never a token: launches always use `--no-token`). */
   argv: readonly string[];

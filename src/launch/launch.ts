@@ -105,7 +105,7 @@ async function sandboxFlag(command: readonly string[], cwd: string, env: Record<
 /**
  * Start `marimo edit` for a notebook and wait until it answers.
  *
- * The program comes from the decision tree (see {@link planLaunch}): an explicit `command`;
+ * The program comes from this decision tree: an explicit `command`;
  * a project whose `pyproject.toml` lists marimo (its `uv run`, `pixi run` or `.venv`); a
  * notebook with a PEP 723 header gets marimo's sandbox; else `marimo` on PATH; else
  * `uvx marimo`. marimo always runs with `--no-token`, so it registers itself for discovery

@@ -6,7 +6,7 @@
  */
 import { MarimoNotFoundError } from "./errors.js";
 
-/** Which branch of the decision tree chose the program. */
+/** Which branch of the decision tree chose the program. @inline */
 export type RunnerKind =
   /** The caller's explicit `command`. */
   | "command"

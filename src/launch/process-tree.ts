@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 
-/** How a process ended. */
+/** How a process ended. @inline */
 export interface ExitStatus {
   /** The exit code, or null when a signal ended it. */
   code: number | null;

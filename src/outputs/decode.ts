@@ -6,7 +6,7 @@
  * @module
  */
 
-/** Anything with a mimetype and data: an `ExecuteOutput` or a `CellEventOutput`. */
+/** Anything with a mimetype and data: an `ExecuteOutput` or a `CellEventOutput`. @inline */
 export interface OutputLike {
   /** e.g. `image/png`, `text/html`, `text/markdown`, `application/vnd.marimo+mimebundle`. */
   mimetype: string;

@@ -16,7 +16,7 @@ export interface SaveImageOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** What {@link saveImage} wrote. */
+/** What {@link saveImage} wrote. @inline */
 export interface SavedImage extends InlineImage {
   /** The absolute path written. */
   path: string;

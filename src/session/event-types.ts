@@ -5,10 +5,10 @@
  * @module
  */
 
-/** A cell's run state. marimo sends `idle`, `queued`, `running`, `stale`, `disabled-transitively`. */
+/** A cell's run state. marimo sends `idle`, `queued`, `running`, `stale`, `disabled-transitively`. @inline */
 export type CellEventStatus = "idle" | "queued" | "running" | "stale" | "disabled-transitively" | (string & {});
 
-/** One output of a cell: its channel (`output`, `stdout`, `stderr`, `marimo-error`, `media`, …), mimetype and data. */
+/** One output of a cell: its channel (`output`, `stdout`, `stderr`, `marimo-error`, `media`, …), mimetype and data. @inline */
 export interface CellEventOutput {
   /** `output` for the cell's value; `stdout`/`stderr`/`stdin`/`pdb`/`media` for console entries; `marimo-error` for errors. */
   channel: string;
@@ -20,7 +20,7 @@ export interface CellEventOutput {
   timestamp: number | null;
 }
 
-/** A change of a cell's status, output or console (a partial update: `null` means unchanged). */
+/** A change of a cell's status, output or console (a partial update: `null` means unchanged). @inline */
 export interface CellEvent {
   type: "cell";
   op: "cell-op";
@@ -38,7 +38,7 @@ export interface CellEvent {
   runId: string | null;
 }
 
-/** An attempt to run a cell (marimo ≥ 0.25): `planned`, then `running`, then `completed`. */
+/** An attempt to run a cell (marimo ≥ 0.25): `planned`, then `running`, then `completed`. @inline */
 export interface ExecutionEvent {
   type: "execution";
   op: "execution";
@@ -51,7 +51,7 @@ export interface ExecutionEvent {
   code: string | null;
 }
 
-/** One change in a document transaction. Fields present depend on `type`. */
+/** One change in a document transaction. Fields present depend on `type`. @inline */
 export interface DocumentChange {
   /** `create-cell`, `delete-cell`, `move-cell`, `reorder-cells`, `set-code`, `set-name` or `set-config`. */
   type: string;
@@ -71,7 +71,7 @@ export interface DocumentChange {
   after?: string | null;
 }
 
-/** Cells were created, edited, renamed, moved or deleted — by the person in the browser, by code mode, or by a file reload. */
+/** Cells were created, edited, renamed, moved or deleted — by the person in the browser, by code mode, or by a file reload. @inline */
 export interface DocumentEvent {
   type: "document";
   op: "notebook-document-transaction";
@@ -82,7 +82,7 @@ export interface DocumentEvent {
   changes: DocumentChange[];
 }
 
-/** The session's state at (re)connection: its cells in order. Replayed cell events follow. */
+/** The session's state at (re)connection: its cells in order. Replayed cell events follow. @inline */
 export interface KernelReadyEvent {
   type: "kernel-ready";
   op: "kernel-ready";
@@ -93,7 +93,7 @@ export interface KernelReadyEvent {
   names: string[];
 }
 
-/** A toast (`alert`) or a persistent banner (`banner`, e.g. "Kernel stopped"). */
+/** A toast (`alert`) or a persistent banner (`banner`, e.g. "Kernel stopped"). @inline */
 export interface NoticeEvent {
   type: "alert" | "banner";
   op: "alert" | "banner";
@@ -106,7 +106,7 @@ export interface NoticeEvent {
   action: string | null;
 }
 
-/** One command's reactive run ended (its console flushed). */
+/** One command's reactive run ended (its console flushed). @inline */
 export interface CompletedRunEvent {
   type: "completed-run";
   op: "completed-run";
@@ -116,21 +116,21 @@ export interface CompletedRunEvent {
   error: string | null;
 }
 
-/** The kernel was interrupted. */
+/** The kernel was interrupted. @inline */
 export interface InterruptedEvent {
   type: "interrupted";
   op: "interrupted";
   runId: string | null;
 }
 
-/** The kernel failed to start. */
+/** The kernel failed to start. @inline */
 export interface KernelStartupErrorEvent {
   type: "kernel-startup-error";
   op: "kernel-startup-error";
   error: string;
 }
 
-/** The server ended the stream (the last event): e.g. 1000 `MARIMO_SHUTDOWN` after a restart. */
+/** The server ended the stream (the last event): e.g. 1000 `MARIMO_SHUTDOWN` after a restart. @inline */
 export interface ClosedEvent {
   type: "closed";
   op: "close";
@@ -138,7 +138,7 @@ export interface ClosedEvent {
   reason: string;
 }
 
-/** Any other notification, passed through as marimo sent it. */
+/** Any other notification, passed through as marimo sent it. @inline */
 export interface OtherEvent {
   type: "other";
   op: string;

@@ -6,7 +6,7 @@
  * @module
  */
 
-/** How much of a text (one channel: stdout, stderr, a cell's output) an agent sees. */
+/** How much of a text (one channel: stdout, stderr, a cell's output) an agent sees. @inline */
 export interface OutputBudget {
   /** Characters kept from the start. @default 8000 */
   headChars: number;

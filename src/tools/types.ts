@@ -7,14 +7,14 @@
  */
 import type { z } from "zod";
 
-/** A text block of a tool result. */
+/** A text block of a tool result. @inline */
 export interface ToolTextContent {
   type: "text";
   /** The text an agent reads. */
   text: string;
 }
 
-/** An image block of a tool result (MCP's image content). */
+/** An image block of a tool result (MCP's image content). @inline */
 export interface ToolImageContent {
   type: "image";
   /** The image bytes, base64-encoded. */

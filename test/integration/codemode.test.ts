@@ -6,20 +6,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import {
-  applyPlan,
-  type CodeModeExecutor,
-  codeMode,
-  type CodeModePlan,
-  interpretBatch,
-  NotebookValidationError,
-  readCell,
-  readCells,
-  readGraph,
-  readPackages,
-  readVariables,
-  StaleCellsError,
-} from "../../src/codemode.js";
+import { applyPlan, type CodeModeExecutor, codeMode, type CodeModePlan, NotebookValidationError, readCell, readCells, readGraph, readPackages, readVariables, StaleCellsError } from "../../src/codemode.js";
+import { interpretBatch } from "../../src/codemode/apply.js";
 import { connect, type MarimoClient, type OwnedSession } from "../../src/index.js";
 import { EMPTY_NOTEBOOK, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
 

@@ -1,17 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  connect,
-  type MarimoClient,
-  type NotebookEvent,
-  type NotebookSession,
-  outputImage,
-  outputText,
-  type OwnedSession,
-  saveImage,
-  unpackMimeBundle,
-} from "../../src/index.js";
+import { connect, type MarimoClient, type NotebookEvent, type NotebookSession, outputImage, outputText, type OwnedSession, saveImage } from "../../src/index.js";
+import { unpackMimeBundle } from "../../src/outputs/decode.js";
 import { makeTempDir, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 let server: MarimoServer;

@@ -5,16 +5,9 @@
  * endpoint that ignores --base-url, auth) is checked as documented.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  applyPlan,
-  codeMode,
-  connect,
-  type ExecuteResult,
-  type MarimoClient,
-  type NotebookSession,
-  readCells,
-  TimeoutError,
-} from "../../src/index.js";
+import { codeMode, connect, type ExecuteResult, type MarimoClient, type NotebookSession, TimeoutError } from "../../src/index.js";
+import { applyPlan } from "../../src/codemode/apply.js";
+import { readCells } from "../../src/codemode/reads.js";
 import { connectMcp, type MarimoMcpClient, type McpNotebookSession } from "../../src/tools.js";
 import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 

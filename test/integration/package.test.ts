@@ -2,7 +2,8 @@
  * The built package as users get it: every `exports` entry of package.json is a bundle that
  * exports exactly what its source entry does, entries share one copy of each class (an error
  * thrown through one entry is `instanceof` the class from another), `marimo-pair/client` loads
- * nothing Node-only, and the binary's `--version` finds the package's version.
+ * nothing Node-only, the declarations carry no test hook, and the binary's `--version` finds
+ * the package's version.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -84,5 +85,17 @@ describe("the built package", () => {
     const bin = join(ROOT, PKG.bin["marimo-pair"] ?? "");
     expect(readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
     expect(execFileSync(NODE, [bin, "--version"], { encoding: "utf8" })).toBe(`${PKG.version}\n`);
+  });
+  it("declares no test hook or internal member (stripInternal)", () => {
+    const declarations = (file: string): string => readFileSync(join(ROOT, "dist", file), "utf8");
+    expect(declarations("codemode/executor.d.ts")).not.toMatch(/\bnonce\?:/);
+    expect(declarations("codemode/render.d.ts")).not.toMatch(/\bnonce\?:/);
+    expect(declarations("codemode/plan.d.ts")).not.toMatch(/\boperations:/);
+    expect(declarations("launch/launch.d.ts")).not.toMatch(/\bprobe\?:/);
+    expect(declarations("discovery/directories.d.ts")).not.toMatch(/\bsystem\?:/);
+    expect(declarations("discovery/paths.d.ts")).not.toMatch(/\bplatform\?:/);
+    // The public members beside them are still declared.
+    expect(declarations("codemode/executor.d.ts")).toMatch(/\bmarimoVersion\?:/);
+    expect(declarations("launch/launch.d.ts")).toMatch(/\bnotebook\?:/);
   });
 });

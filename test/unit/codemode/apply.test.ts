@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import {
-  ApplyFailedError,
-  applyPlan,
-  codeMode,
-  type CodeModeEvent,
-  endMarker,
-  interpretBatch,
-  InvalidPlanError,
-  NotebookValidationError,
-  StaleCellsError,
-  startMarker,
-} from "../../../src/codemode.js";
+import { ApplyFailedError, applyPlan, codeMode, InvalidPlanError, NotebookValidationError, StaleCellsError } from "../../../src/codemode.js";
+import { type CodeModeEvent } from "../../../src/codemode/executor.js";
+import { endMarker, startMarker } from "../../../src/codemode/envelope.js";
+import { interpretBatch } from "../../../src/codemode/apply.js";
 import { ProtocolError, UnsupportedVersionError } from "../../../src/errors.js";
 import { failedDocument, fakeExecutor, okDocument } from "./fake-executor.js";
 

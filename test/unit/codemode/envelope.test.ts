@@ -1,15 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import {
-  checkNonce,
-  createNonce,
-  endMarker,
-  EnvelopeFilter,
-  extractEnvelope,
-  InvalidPlanError,
-  startMarker,
-} from "../../../src/codemode.js";
+import { InvalidPlanError } from "../../../src/codemode.js";
+import { checkNonce, createNonce, endMarker, EnvelopeFilter, extractEnvelope, startMarker } from "../../../src/codemode/envelope.js";
 
 const NONCE = "n0nce-for-tests";
 

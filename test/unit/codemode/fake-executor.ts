@@ -2,8 +2,9 @@
  * A scripted executor: answers each execution with a result document (or raw output) built
  * from the nonce found in the generated code, streaming stdout in small chunks.
  */
-import type { CodeModeExecuteOptions, CodeModeExecution, CodeModeExecutor } from "../../../src/codemode.js";
-import { endMarker, startMarker } from "../../../src/codemode.js";
+import type { CodeModeExecutor } from "../../../src/codemode.js";
+import type { CodeModeExecuteOptions, CodeModeExecution } from "../../../src/codemode/executor.js";
+import { endMarker, startMarker } from "../../../src/codemode/envelope.js";
 
 /** What one scripted execution prints. */
 export interface Scripted {

@@ -2,14 +2,8 @@
  * Representative plans and queries with their golden Python files
  * (`test/fixtures/golden/<name>.py`, fixed nonce).
  */
-import {
-  cellQuery,
-  cellsQuery,
-  codeMode,
-  graphQuery,
-  packagesQuery,
-  variablesQuery,
-} from "../../../src/codemode.js";
+import { codeMode } from "../../../src/codemode.js";
+import { cellQuery, cellsQuery, graphQuery, packagesQuery, variablesQuery } from "../../../src/codemode/read-queries.js";
 
 /** The nonce of every golden file. */
 export const GOLDEN_NONCE = "golden-nonce-0001";

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import {
-  ancestors,
-  definingCells,
-  descendants,
-  InvalidPlanError,
-  type NotebookGraph,
-  readCell,
-  readCells,
-  readGraph,
-  readPackages,
-  readVariables,
-} from "../../../src/codemode.js";
+import { ancestors, descendants, InvalidPlanError, type NotebookGraph, readCell, readCells, readGraph, readPackages, readVariables } from "../../../src/codemode.js";
+import { definingCells } from "../../../src/codemode/graph.js";
 import { ExecutionError, ProtocolError, UnsupportedVersionError } from "../../../src/errors.js";
 import { fakeExecutor } from "./fake-executor.js";
 

@@ -4,14 +4,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-import {
-  codeMode,
-  compareMarimoVersions,
-  extractEnvelope,
-  isAtLeast,
-  parseMarimoVersion,
-  recoveryPython,
-} from "../../../src/codemode.js";
+import { codeMode } from "../../../src/codemode.js";
+import { compareMarimoVersions, isAtLeast, parseMarimoVersion } from "../../../src/version.js";
+import { extractEnvelope } from "../../../src/codemode/envelope.js";
+import { recoveryPython } from "../../../src/codemode/render.js";
 import { PY_EMIT } from "../../../src/codemode/python-prelude.js";
 import { oraclePython } from "./python-oracle.js";
 import { UnsupportedVersionError } from "../../../src/errors.js";

@@ -4,67 +4,33 @@
  * require that nothing in it imports a `node:` module or a Node-only package, and that
  * discovery contributes only its types.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { importGraph, importsOf, reachable } from "../architecture/import-graph.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const ENTRY = join(ROOT, "src", "client.ts");
 /** Packages that exist only on Node. */
 const NODE_ONLY_PACKAGES = ["undici"];
 /** Builtins that may be imported without the `node:` prefix. */
 const BARE_BUILTINS = ["fs", "path", "os", "child_process", "http", "https", "net", "url", "crypto", "stream", "events", "util", "process"];
 
-/** Every module specifier in a source file: static imports and re-exports (type-only too), and `import()`. */
-function specifiers(source: string): string[] {
-  // Comments may mention modules; they do not import them.
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
-  const found: string[] = [];
-  for (const m of code.matchAll(/^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']/gm)) found.push(m[1] ?? "");
-  for (const m of code.matchAll(/^\s*import\s*["']([^"']+)["']/gm)) found.push(m[1] ?? "");
-  for (const m of code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']\s*\)/g)) found.push(m[1] ?? "");
-  return found;
-}
+const SOURCES = importGraph(ROOT);
 
-interface Graph {
-  /** Source files reached, relative to the repository root. */
-  files: string[];
-  /** Bare (non-relative) specifiers, with the file importing each. */
-  external: { from: string; specifier: string }[];
-  /** Relative specifiers that did not resolve to a file. */
-  unresolved: string[];
-}
-
-function walk(entry: string): Graph {
-  const graph: Graph = { files: [], external: [], unresolved: [] };
-  const queue = [entry];
-  const visited = new Set<string>();
-  while (queue.length > 0) {
-    const file = queue.shift();
-    if (file === undefined || visited.has(file)) continue;
-    visited.add(file);
-    const from = relative(ROOT, file);
-    graph.files.push(from);
-    for (const specifier of specifiers(readFileSync(file, "utf8"))) {
-      if (!specifier.startsWith(".")) {
-        graph.external.push({ from, specifier });
-        continue;
-      }
-      const target = resolve(dirname(file), specifier.replace(/\.js$/, ".ts"));
-      if (existsSync(target)) queue.push(target);
-      else graph.unresolved.push(`${from} → ${specifier}`);
-    }
-  }
-  graph.files.sort();
-  return graph;
+/** The files reached from `entry` (type-only imports included), and the packages they import. */
+function walk(entry: string): { files: string[]; external: { from: string; specifier: string }[] } {
+  const files = reachable(SOURCES, entry);
+  const external = SOURCES.edges
+    .filter((e) => files.has(e.from) && e.target === undefined)
+    .map((e) => ({ from: `${e.from}:${e.line}`, specifier: e.specifier }));
+  return { files: [...files].sort(), external };
 }
 
 describe("the marimo-pair/client entry", () => {
-  const graph = walk(ENTRY);
+  const graph = walk("src/client.ts");
 
   it("reaches the client, sessions, execute and http modules (the walk is not vacuous)", () => {
-    expect(graph.unresolved).toEqual([]);
+    expect(SOURCES.edges.filter((e) => e.specifier.startsWith(".") && e.target === undefined)).toEqual([]);
     for (const file of ["src/session/client.ts", "src/session/notebook.ts", "src/execute/stream.ts", "src/execute/sse.ts", "src/http/client.ts", "src/errors.ts"]) {
       expect(graph.files).toContain(file);
     }
@@ -89,9 +55,9 @@ describe("the marimo-pair/client entry", () => {
   });
 
   it("the checker itself sees node: imports (control: the Node entry has them)", () => {
-    const node = walk(join(ROOT, "src", "http", "node-fetch.ts"));
+    const node = walk("src/http/node-fetch.ts");
     expect(node.external.map((e) => e.specifier)).toContain("undici");
-    expect(specifiers('import { x } from "node:fs";\nexport type { Y } from "node:http";\nconst m = await import("node:os");')).toEqual([
+    expect(importsOf('import { x } from "node:fs";\nexport type { Y } from "node:http";\nconst m = await import("node:os");').map((e) => e.specifier)).toEqual([
       "node:fs",
       "node:http",
       "node:os",

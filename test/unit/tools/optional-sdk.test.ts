@@ -27,7 +27,8 @@ describe("the optional MCP SDK", () => {
   it("is not loaded by the entries, nor by using the tools", async () => {
     const root = await import("../../../src/index.js");
     const tools = await import("../../../src/tools.js");
-    expect(typeof root.connectMcp).toBe("function");
+    expect(typeof root.connect).toBe("function");
+    expect(typeof tools.connectMcp).toBe("function");
     const toolset = tools.createMarimoTools();
     expect((await toolset.call("create_cell", {})).isError).toBe(true);
     expect(loaded).toEqual([]);
