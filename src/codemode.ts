@@ -97,3 +97,15 @@ export {
 } from "./codemode/read-queries.js";
 export { ancestors, definingCells, descendants, type GraphCell, type NotebookGraph } from "./codemode/graph.js";
 export { compareMarimoVersions, FEATURE_SINCE, isAtLeast, parseMarimoVersion, type MarimoVersion } from "./version.js";
+// Safe edits: refusals checked in the kernel, the expectCell check, and the JSON of a result.
+export {
+  AmbiguousCellError,
+  CellChangedError,
+  CellNotFoundError,
+  DuplicateNameError,
+  NotUiElementError,
+  UiValueRejectedError,
+  UnknownVariableError,
+} from "./codemode/refusals.js";
+export type { ExpectCellOperation, ExpectCellOptions } from "./codemode/operations.js";
+export type { ApplyResultJson } from "./codemode/apply.js";

@@ -160,6 +160,17 @@ export type {
   ValidationReason,
   VariableInfo,
 } from "./codemode.js";
+// Safe edits: refusals checked in the kernel, the expectCell check, and the JSON of a result.
+export {
+  AmbiguousCellError,
+  CellChangedError,
+  CellNotFoundError,
+  DuplicateNameError,
+  NotUiElementError,
+  UiValueRejectedError,
+  UnknownVariableError,
+} from "./codemode.js";
+export type { ApplyResultJson, ExpectCellOperation, ExpectCellOptions } from "./codemode.js";
 // Discovery (Node only).
 export {
   DEFAULT_PROBE_CONNECT_TIMEOUT_MS,

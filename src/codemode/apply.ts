@@ -17,7 +17,11 @@ import {
 } from "./errors.js";
 import { type CodeModeCallOptions, type CodeModeEvent, type CodeModeExecution, type CodeModeExecutor, versionFor } from "./executor.js";
 import type { CodeModePlan } from "./plan.js";
+import { refusalError } from "./refusals.js";
 import { recoveryPython } from "./render.js";
+import { operationsFromPlan } from "./json-operations.js";
+import { buildUndo } from "./undo.js";
+import type { OperationJson } from "../schemas/operations.js";
 import { CellRef } from "./targets.js";
 
 /** A cell status as marimo synthesizes it (new values may appear in later versions). */
@@ -103,6 +107,54 @@ export interface ApplyResult {
   stderr: string;
   /** Set when the batch was applied but reading the cell states afterwards failed. */
   reportError?: string;
+  /**
+   * A plan that puts back what this batch changed: `nb.apply(result.undo)`. It first checks
+   * that every cell it touches is still as this batch left it, and is refused with
+   * `CellChangedError` otherwise (nothing applied). Empty when nothing can be undone.
+   */
+  undo: CodeModePlan;
+  /** What `undo` cannot put back (packages, effects of running cells, …), in words. */
+  cannotUndo: string[];
+  /** The result as a JSON document; `undo` as the JSON operations `marimo-pair apply` reads. */
+  toJSON(): ApplyResultJson;
+}
+
+/** {@link ApplyResult} as JSON (what the CLI prints and the MCP tools return). */
+export interface ApplyResultJson {
+  /** Always true: the batch was applied. */
+  applied: true;
+  /** See {@link ApplyResult.success}. */
+  success: boolean;
+  /** `CellRef.key` → id of each created cell. */
+  created: Record<string, string>;
+  /** See {@link ApplyResult.edited}. */
+  edited: string[];
+  /** See {@link ApplyResult.deleted}. */
+  deleted: string[];
+  /** See {@link ApplyResult.moved}. */
+  moved: string[];
+  /** See {@link ApplyResult.ran}. */
+  ran: string[];
+  /** See {@link ApplyResult.uiUpdated}. */
+  uiUpdated: string[];
+  /** See {@link ApplyResult.cells}. */
+  cells: CellRunState[];
+  /** See {@link ApplyResult.failed}. */
+  failed: CellRunState[];
+  /** See {@link ApplyResult.packages}. */
+  packages: PackageChange[];
+  /** See {@link ApplyResult.packagesListed}. */
+  packagesListed: boolean;
+  /** See {@link ApplyResult.stdout}. */
+  stdout: string;
+  /** See {@link ApplyResult.stderr}. */
+  stderr: string;
+  /** See {@link ApplyResult.reportError}. */
+  reportError?: string;
+  /** The undo plan as JSON operations. */
+  undo: OperationJson[];
+  /** See {@link ApplyResult.cannotUndo}. */
+  cannotUndo: string[];
 }
 
 /** Options of {@link applyPlan}. */
@@ -132,6 +184,8 @@ function failure(error: BatchErrorData, execution: CodeModeExecution, stdout: st
     stderr: execution.stderr,
   };
   if (error.kind === "stale") return new StaleCellsError(error.cell_id ?? "", error.stale_cells ?? [], details);
+  const refused = refusalError(error, details);
+  if (refused !== undefined) return refused;
   if (Object.hasOwn(VALIDATION_KINDS, error.kind)) {
     return new NotebookValidationError(
       VALIDATION_KINDS[error.kind as keyof typeof VALIDATION_KINDS],
@@ -150,6 +204,7 @@ function toResult(doc: BatchDocument, execution: CodeModeExecution, stdout: stri
     status: c.status,
     errors: c.errors.map((e) => ({ kind: e.kind, message: e.message })),
   }));
+  const { plan: undo, cannotUndo } = buildUndo(doc);
   const result: ApplyResult = {
     created,
     idOf(ref: CellRef): string {
@@ -170,6 +225,29 @@ function toResult(doc: BatchDocument, execution: CodeModeExecution, stdout: stri
     success: execution.success,
     stdout,
     stderr: execution.stderr,
+    undo,
+    cannotUndo,
+    toJSON(): ApplyResultJson {
+      return {
+        applied: true,
+        success: result.success,
+        created: { ...result.created },
+        edited: result.edited,
+        deleted: result.deleted,
+        moved: result.moved,
+        ran: result.ran,
+        uiUpdated: result.uiUpdated,
+        cells: result.cells,
+        failed: result.failed,
+        packages: result.packages,
+        packagesListed: result.packagesListed,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        ...(result.reportError === undefined ? {} : { reportError: result.reportError }),
+        undo: operationsFromPlan(result.undo),
+        cannotUndo: result.cannotUndo,
+      };
+    },
   };
   if (doc.report_error !== undefined) result.reportError = doc.report_error;
   return result;

@@ -52,32 +52,289 @@ def _mp_cell_state(cell):
 /** Resolves targets, looks up UI elements, classifies failures and reports a batch. */
 export const PY_BATCH_HELPERS = String.raw`
 
-def _mp_target(ctx, kind, value):
-    # Resolve a target to a cell id the way marimo does (id first, then name), so the
-    # result can name the cell even after a rename or deletion.
+class _MpRefusal(Exception):
+    # A refusal decided by these helpers inside the batch; raised before marimo applies
+    # anything, so the whole batch is discarded. "info" reaches the result document.
+    def __init__(self, kind, message, **info):
+        super().__init__(message)
+        self.kind = kind
+        self.info = info
+
+
+def _mp_cells(ctx):
+    # The notebook's cells in order. The document's own cells are read where marimo has
+    # them, so that reading code here does not count as the agent having read it.
+    doc = getattr(ctx, "_document", None)
+    if doc is not None and hasattr(doc, "cells"):
+        return list(doc.cells)
     cells = ctx.cells
-    if kind == "name":
-        for i in range(len(cells)):
-            if cells[i].name == value:
-                return _mp_cell_id(cells[i])
-        return value
+    return [cells[i] for i in range(len(cells))]
+
+
+def _mp_name(cell):
+    name = getattr(cell, "name", None) or ""
+    return "" if name in ("_", "__") else name
+
+
+def _mp_config(cell):
+    config = getattr(cell, "config", None)
+    return {
+        "hide_code": bool(getattr(config, "hide_code", False)),
+        "disabled": bool(getattr(config, "disabled", False)),
+        "column": getattr(config, "column", None),
+        "expand_output": bool(getattr(config, "expand_output", False)),
+    }
+
+
+def _mp_begin(ctx):
+    # What the notebook looked like when the batch started (nothing is applied before exit).
+    cells = _mp_cells(ctx)
+    return {
+        "cells": {_mp_cell_id(c): (i, c) for i, c in enumerate(cells)},
+        "order": [_mp_cell_id(c) for c in cells],
+        "pending": {},
+        "renamed": set(),
+        "gone": set(),
+        "created": set(),
+        "before": {},
+        "ui_before": {},
+    }
+
+
+def _mp_had_run(ctx, cid):
     try:
-        found = _mp_cell_id(cells[value])
-    except KeyError:
-        found = None
-    if kind == "id" and found != value:
-        raise KeyError("No cell has the id " + repr(value) + ".")
-    return value if found is None else found
+        status = ctx.cells[cid].status
+    except Exception:
+        return False
+    return status is not None and str(status) in ("idle", "exception", "interrupted")
+
+
+def _mp_touch(ctx, st, cid):
+    # Remember a cell's state before the batch, the first time an operation touches it.
+    found = st["cells"].get(cid)
+    if found is None or cid in st["before"]:
+        return
+    index, cell = found
+    st["before"][cid] = {
+        "id": cid,
+        "index": index,
+        "code": getattr(cell, "code", ""),
+        "name": _mp_name(cell),
+        "config": _mp_config(cell),
+        "had_run": _mp_had_run(ctx, cid),
+    }
+
+
+def _mp_target(ctx, st, kind, value):
+    # Resolve a target to exactly one cell id the way marimo does (id first, then name,
+    # then names given earlier in this batch), refusing a name that several cells hold.
+    if kind != "name" and (value in st["cells"] or value in st["created"]):
+        return value
+    if kind == "id":
+        raise _MpRefusal("cell_not_found", "No cell has the id " + repr(value) + ".", target=value, by="id")
+    matches = [cid for cid, (_i, cell) in st["cells"].items() if _mp_name(cell) == value and cid not in st["renamed"]]
+    pending = st["pending"].get(value)
+    if pending is not None and pending not in matches:
+        matches.append(pending)
+    if len(matches) > 1:
+        raise _MpRefusal("ambiguous_cell", "Several cells are named " + repr(value) + ".", target=value, cell_ids=sorted(matches))
+    if not matches:
+        raise _MpRefusal("cell_not_found", "No cell has the id or name " + repr(value) + ".", target=value, by=kind)
+    return matches[0]
+
+
+def _mp_claim(st, name, own, allow):
+    # A name must not be held by another cell, unless the caller allowed duplicates.
+    if name is None or name == "":
+        return
+    if not allow:
+        holders = [
+            cid for cid, (_i, cell) in st["cells"].items()
+            if _mp_name(cell) == name and cid != own and cid not in st["renamed"] and cid not in st["gone"]
+        ]
+        pending = st["pending"].get(name)
+        if pending is not None and pending != own and pending not in st["gone"] and pending not in holders:
+            holders.append(pending)
+        if holders:
+            raise _MpRefusal("duplicate_name", "The name " + repr(name) + " is already taken.", name=name, holder_ids=holders)
+    st["pending"][name] = own
+
+
+def _mp_created(st, cid, name):
+    st["created"].add(cid)
+    if name:
+        st["pending"][name] = cid
+
+
+def _mp_renamed(st, cid, name):
+    if name is None:
+        return
+    st["renamed"].add(cid)
+    if name:
+        st["pending"][name] = cid
+
+
+def _mp_expect(ctx, st, cid, label, expected):
+    # Refuse the batch unless the cell is as expected (an undo checks what its batch left).
+    found = st["cells"].get(cid)
+    if found is None:
+        raise _MpRefusal("cell_not_found", "No cell has the id " + repr(cid) + ".", target=label, by="id")
+    index, cell = found
+    actual = {"code": getattr(cell, "code", ""), "name": _mp_name(cell), "index": index}
+    actual.update(_mp_config(cell))
+    differ = [key for key, value in expected.items() if actual.get(key) != value]
+    if differ:
+        raise _MpRefusal("cell_changed", "The cell " + repr(label) + " changed.", cell_id=cid, target=label, fields=differ)
+    # The code was compared, so it counts as read (an undo may then restore it).
+    ctx.cells[cid].code
 
 
 def _mp_ui(ctx, name):
     scope = ctx.globals
     if name not in scope:
-        raise KeyError("No notebook variable is named " + repr(name) + "; run the cell that defines the UI element first.")
+        raise _MpRefusal("unknown_variable", "No notebook variable is named " + repr(name) + ".", variable=name)
     element = scope[name]
-    if not hasattr(element, "_id"):
-        raise TypeError("The notebook variable " + repr(name) + " is not a marimo UI element (it is a " + type(element).__name__ + ").")
+    if not hasattr(element, "_id") or not hasattr(element, "_convert_value"):
+        raise _MpRefusal("not_ui_element", "The notebook variable " + repr(name) + " is not a UI element.", variable=name, type_name=type(element).__name__)
     return element
+
+
+def _mp_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _mp_on_step(value, start, step):
+    if step is None or step == 0 or start is None:
+        return True
+    n = (value - start) / step
+    return abs(n - round(n)) <= 1e-9 * max(1.0, abs(n))
+
+
+def _mp_ui_domain(element, value):
+    # The values a person could give the element in the browser: returns (domain, problem),
+    # problem None when the value is one of them. The value is what the front end sends.
+    kind = type(element).__name__
+    if kind in ("checkbox", "switch"):
+        return "true or false", None if isinstance(value, bool) else "not a boolean"
+    if kind in ("slider", "range_slider", "number"):
+        steps = getattr(element, "steps", None)
+        if steps:
+            start, stop, step = 0, len(steps) - 1, 1
+            domain = "an index 0.." + str(stop) + " into the steps " + repr(list(steps))
+        else:
+            start, stop, step = getattr(element, "start", None), getattr(element, "stop", None), getattr(element, "step", None)
+            domain = "a number"
+            if start is not None or stop is not None:
+                domain += " in [" + ("" if start is None else repr(start)) + ", " + ("" if stop is None else repr(stop)) + "]"
+            if step is not None:
+                domain += " in steps of " + repr(step) + ("" if start is None else " from " + repr(start))
+        def check(v):
+            if not _mp_number(v):
+                return "not a number"
+            if v != v or v in (float("inf"), float("-inf")):
+                return "not a finite number"
+            if start is not None and v < start:
+                return "below " + repr(start)
+            if stop is not None and v > stop:
+                return "above " + repr(stop)
+            if steps and v != int(v):
+                return "not a whole step index"
+            if not _mp_on_step(v, start, step):
+                return "not on a step"
+            return None
+        if kind == "range_slider":
+            domain = "a list [low, high] of " + domain + ", low <= high"
+            if not isinstance(value, list) or len(value) != 2:
+                return domain, "not a list of two numbers"
+            problem = check(value[0]) or check(value[1])
+            if problem is None and value[0] > value[1]:
+                problem = "low is above high"
+            return domain, problem
+        if kind == "number" and value is None:
+            return domain + ", or null (empty)", None
+        return domain, check(value)
+    options = getattr(element, "options", None)
+    if kind == "radio" and isinstance(options, dict):
+        names = list(options.keys())
+        domain = "one of " + repr(names) + " or null"
+        return domain, None if value is None or (isinstance(value, str) and value in options) else "not an option"
+    if kind == "dropdown" and isinstance(options, dict):
+        names = list(options.keys())
+        domain = "a list holding one of " + repr(names) + ", or an empty list when nothing may be selected"
+        if not isinstance(value, list) or len(value) > 1 or not all(isinstance(v, str) for v in value):
+            return domain, "not a list of at most one option name"
+        if value and value[0] not in options:
+            return domain, "not an option"
+        if not value and not getattr(element, "_component_args", {}).get("allow-select-none", True):
+            return domain, "this dropdown needs a selection"
+        return domain, None
+    if kind == "multiselect" and isinstance(options, dict):
+        names = list(options.keys())
+        most = getattr(element, "_component_args", {}).get("max-selections")
+        domain = "a list of distinct options among " + repr(names) + ("" if most is None else ", at most " + str(most))
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return domain, "not a list of option names"
+        if any(v not in options for v in value):
+            return domain, "not an option"
+        if len(set(value)) != len(value):
+            return domain, "an option repeated"
+        if most is not None and len(value) > most:
+            return domain, "too many options"
+        return domain, None
+    if kind in ("text", "text_area", "code_editor"):
+        most = getattr(element, "_component_args", {}).get("max-length")
+        domain = "a string" + ("" if most is None else " of at most " + str(most) + " characters")
+        if not isinstance(value, str):
+            return domain, "not a string"
+        if most is not None and len(value) > most:
+            return domain, "too long"
+        return domain, None
+    return "a value the " + kind + " element accepts", None
+
+
+def _mp_ui_set(ctx, st, name, value):
+    # Set a UI element's value only if a person could have set it; remember its old value.
+    import copy
+    element = _mp_ui(ctx, name)
+    kind = type(element).__name__
+    given = value
+    if kind == "dropdown" and isinstance(value, str):
+        value = [value]
+    domain, problem = _mp_ui_domain(element, value)
+    if problem is None:
+        try:
+            # Convert on a copy: some elements remember what they converted.
+            copy.copy(element)._convert_value(copy.deepcopy(value))
+        except Exception as exc:
+            problem = type(exc).__name__ + ": " + str(exc)
+    if problem is not None:
+        raise _MpRefusal("ui_value_rejected", "The value is refused by " + repr(name) + ".", variable=name, element=kind, domain=domain, value=given, problem=problem)
+    if name not in st["ui_before"]:
+        old = getattr(element, "_value_frontend", None)
+        try:
+            _mp_json.dumps(old, allow_nan=False)
+            st["ui_before"][name] = {"value": old}
+        except Exception:
+            st["ui_before"][name] = {"value": None, "unsupported": type(old).__name__}
+    ctx.set_ui_value(element, value)
+
+
+def _mp_after(ctx, st, doc):
+    # What an undo needs: the touched cells before and after the batch, and the order.
+    cells = _mp_cells(ctx)
+    touched = set(doc["created"].values()) | set(doc["edited"]) | set(doc["moved"])
+    after = []
+    for i, cell in enumerate(cells):
+        cid = _mp_cell_id(cell)
+        if cid in touched:
+            after.append({"id": cid, "index": i, "code": getattr(cell, "code", ""), "name": _mp_name(cell), "config": _mp_config(cell)})
+    doc["undo"] = {
+        "before": list(st["before"].values()),
+        "after": after,
+        "order_before": st["order"],
+        "order_after": [_mp_cell_id(c) for c in cells],
+        "ui_before": st["ui_before"],
+    }
 
 
 def _mp_syntax_culprit(sources):
@@ -107,7 +364,10 @@ def _mp_failure(exc, phase, sources):
         "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
     }
     stale_type = getattr(_mp_cm, "StaleCellError", None)
-    if stale_type is not None and isinstance(exc, stale_type):
+    if isinstance(exc, _MpRefusal):
+        info["kind"] = exc.kind
+        info["refusal"] = exc.info
+    elif stale_type is not None and isinstance(exc, stale_type):
         info["kind"] = "stale"
         info["cell_id"] = str(exc.cell_id)
         info["stale_cells"] = sorted(str(c) for c in exc.stale_cells)
