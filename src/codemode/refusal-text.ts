@@ -53,7 +53,8 @@ function facts(error: BatchFailedError): Record<string, unknown> {
 function message(error: BatchFailedError, words: RefusalVocabulary): string {
   if (error instanceof StaleCellsError) return staleCellsText(error.cellId, error.staleCells, words);
   if (error instanceof NotebookValidationError) {
-    return `${error.message}\nFix the operations, or ${words.skipValidation} to insert such code on purpose.`;
+    const skip = words.skipValidation === undefined ? "" : `, or ${words.skipValidation} to insert such code on purpose`;
+    return `${error.message}\nFix the operations${skip}.`;
   }
   if (error instanceof DuplicateNameError) return duplicateNameText(error.cellName, error.holderIds, words);
   if (error instanceof AmbiguousCellError) return ambiguousCellText(error.target, error.cellIds, words);

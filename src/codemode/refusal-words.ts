@@ -10,10 +10,10 @@
 export interface RefusalVocabulary {
   /** How to read the notebook's cells (ids, names, code). */
   readonly readCells: string;
-  /** How to overwrite a cell that changed since it was read. */
-  readonly skipStalenessCheck: string;
-  /** How to apply code that fails marimo's checks on purpose. */
-  readonly skipValidation: string;
+  /** How to overwrite a cell that changed since it was read; `undefined` where the face has no way. */
+  readonly skipStalenessCheck: string | undefined;
+  /** How to apply code that fails marimo's checks on purpose; `undefined` where the face has no way. */
+  readonly skipValidation: string | undefined;
   /** How to give a name another cell holds. */
   readonly allowDuplicateName: string;
   /** How to target one cell by its id. */
@@ -87,6 +87,6 @@ export function staleCellsText(cellId: string, staleCells: readonly string[], wo
   return (
     `Cell '${cellId}' changed since its code was last read; nothing was applied (stale: ${staleCells.join(", ") || cellId}). ` +
     `marimo only lets an agent overwrite code it has seen, so a person's edits are not lost. Read the cells again ` +
-    `(${words.readCells}) and retry, or ${words.skipStalenessCheck} to overwrite.`
+    `(${words.readCells}), check what changed, and retry${words.skipStalenessCheck === undefined ? "" : `, or ${words.skipStalenessCheck} to overwrite`}.`
   );
 }
