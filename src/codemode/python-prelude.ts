@@ -174,11 +174,17 @@ def _mp_renamed(st, cid, name):
         st["pending"][name] = cid
 
 
-def _mp_expect(ctx, st, cid, label, expected):
+def _mp_expect(ctx, st, kind, value, label, expected):
     # Refuse the batch unless the cell is as expected (an undo checks what its batch left).
+    try:
+        cid = _mp_target(ctx, st, kind, value)
+    except _MpRefusal as exc:
+        if exc.kind != "cell_not_found":
+            raise
+        raise _MpRefusal("cell_changed", "The cell " + repr(label) + " is gone.", cell_id=value, target=label, fields=["deleted"])
     found = st["cells"].get(cid)
     if found is None:
-        raise _MpRefusal("cell_not_found", "No cell has the id " + repr(cid) + ".", target=label, by="id")
+        raise _MpRefusal("cell_changed", "The cell " + repr(label) + " is not in the notebook yet.", cell_id=cid, target=label, fields=["deleted"])
     index, cell = found
     actual = {"code": getattr(cell, "code", ""), "name": _mp_name(cell), "index": index}
     actual.update(_mp_config(cell))

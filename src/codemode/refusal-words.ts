@@ -76,8 +76,9 @@ export function notUiElementText(variable: string, typeName: string): string {
 
 /** A cell that differs from what the batch expected (a stale undo). */
 export function cellChangedText(target: string, fields: readonly string[], words: RefusalVocabulary): string {
+  const what = fields.includes("deleted") ? "it was deleted" : `${fields.join(", ")} differ${fields.length === 1 ? "s" : ""}`;
   return (
-    `Cell '${target}' changed since the batch this undoes (${fields.join(", ")} differ${fields.length === 1 ? "s" : ""}); ` +
+    `Cell '${target}' changed since the batch this undoes (${what}); ` +
     `nothing was applied, so the newer edit is kept. Read the cells (${words.readCells}) and change them directly instead.`
   );
 }

@@ -122,7 +122,7 @@ export class CellChangedError extends BatchFailedError {
   readonly cellId: string;
   /** The target as given. */
   readonly target: string;
-  /** What differs: `code`, `name`, `hide_code`, `disabled`, `column`, `expand_output`, `index`. */
+  /** What differs: `code`, `name`, `hide_code`, `disabled`, `column`, `expand_output`, `index`; or `deleted` when the cell is gone. */
   readonly fields: readonly string[];
 
   constructor(cellId: string, target: string, fields: readonly string[], details: BatchFailureDetails) {

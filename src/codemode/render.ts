@@ -126,7 +126,12 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
       return lines;
     }
     case "expectCell":
-      return [comment, `_mp_expect(_mp_ctx, _mp_st, ${target(op.target)}, ${pyStr(label(op.target))}, ${expected(op)})`];
+      return [
+        comment,
+        op.target.kind === "ref"
+          ? `_mp_expect(_mp_ctx, _mp_st, "id", ${target(op.target)}, ${pyStr(label(op.target))}, ${expected(op)})`
+          : `_mp_expect(_mp_ctx, _mp_st, ${pyStr(op.target.kind)}, ${pyStr(op.target.value)}, ${pyStr(label(op.target))}, ${expected(op)})`,
+      ];
     case "deleteCell":
       return [
         comment,

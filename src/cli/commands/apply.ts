@@ -89,9 +89,6 @@ export async function runApply(args: ParsedArgs, io: CliIo): Promise<number> {
     const { notebook } = await resolveNotebook(target, io, "apply", context);
     const result = await notebook.apply(plan);
     await io.stdout.write(`${JSON.stringify(appliedDocument(result, plan.value), null, 2)}\n`);
-    if (result.cannotUndo.length > 0) {
-      await io.stderr.write(`marimo-pair: "undo" puts back the notebook, but not: ${result.cannotUndo.join("; ")}.\n`);
-    }
     if (!result.success) {
       await io.stderr.write(
         `marimo-pair: the operations were applied, but ${result.failed.length === 0 ? "a cell" : result.failed.map((c) => `cell '${c.id}'`).join(", ")} raised while running (see "failed" and "stderr").\n`,
