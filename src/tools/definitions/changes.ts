@@ -149,7 +149,8 @@ export function createCellTool(env: ToolEnv): ToolDefinition {
     description:
       "Add a cell to a live marimo notebook (appended, or placed before/after a cell). Pass run: true to run it at once " +
       "and see its output. marimo is reactive: a cell may not redefine a variable another cell defines (the batch is " +
-      "refused and nothing changes); prefix cell-private names with _. marimo saves the notebook file itself.",
+      "refused and nothing changes); prefix cell-private names with _. Call read_cells first and give the cell a name no " +
+      "cell has: a taken name is refused (duplicate_name). marimo saves the notebook file itself.",
     input: CreateCellInput,
     annotations: { ...CHANGE, title: "Create a cell" },
     run: (input: z.output<typeof CreateCellInput>, context) => {
