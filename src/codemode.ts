@@ -42,3 +42,15 @@ export {
   type VariableInfo,
 } from "./codemode/reads.js";
 export { ancestors, descendants, type NotebookGraph } from "./codemode/graph.js";
+// Safe edits: refusals checked in the kernel, the expectCell check, and the JSON of a result.
+export {
+  AmbiguousCellError,
+  CellChangedError,
+  CellNotFoundError,
+  DuplicateNameError,
+  NotUiElementError,
+  UiValueRejectedError,
+  UnknownVariableError,
+} from "./codemode/refusals.js";
+export type { ExpectCellOptions } from "./codemode/operations.js";
+export type { ApplyResultJson } from "./codemode/apply.js";

@@ -54,6 +54,20 @@ export const ErrorCode = {
   LaunchFailed: "launch_failed",
   /** No way to run marimo was found (no project runner, no `marimo` on PATH, no `uv`). */
   MarimoNotFound: "marimo_not_found",
+  /** A batch would give a cell a name another cell holds; nothing was applied. */
+  DuplicateName: "duplicate_name",
+  /** A target name matches several cells; nothing was applied. */
+  AmbiguousCell: "ambiguous_cell",
+  /** A target id or name matches no cell; nothing was applied. */
+  CellNotFound: "cell_not_found",
+  /** A UI value no person could set (wrong type, out of range, off step, not an option); nothing was applied. */
+  UiValueRejected: "ui_value_rejected",
+  /** `setUiValue` names a variable the notebook does not define; nothing was applied. */
+  UnknownVariable: "unknown_variable",
+  /** `setUiValue` names a variable that is not a UI element; nothing was applied. */
+  NotUiElement: "not_ui_element",
+  /** A cell differs from what `expectCell` requires (a stale undo); nothing was applied. */
+  CellChanged: "cell_changed",
 } as const;
 
 /** Union of every {@link ErrorCode} value. */

@@ -67,6 +67,17 @@ export {
   StaleCellsError,
 } from "./codemode.js";
 export type { ApplyResult, CellSnapshot, CellTarget } from "./codemode.js";
+// Safe edits: refusals checked in the kernel, the expectCell check, and the JSON of a result.
+export {
+  AmbiguousCellError,
+  CellChangedError,
+  CellNotFoundError,
+  DuplicateNameError,
+  NotUiElementError,
+  UiValueRejectedError,
+  UnknownVariableError,
+} from "./codemode.js";
+export type { ApplyResultJson, ExpectCellOptions } from "./codemode.js";
 // Discovery (Node only).
 export { discoverServers, discoverServersDetailed } from "./discovery/discover.js";
 export type { DiscoverOptions, DiscoveryResult } from "./discovery/discover.js";

@@ -5,105 +5,23 @@
  * @module
  */
 import { parseWire } from "../schemas/parse.js";
-import { type BatchDocument, type BatchErrorData, BatchDocumentSchema } from "../schemas/codemode.js";
+import { type BatchErrorData, BatchDocumentSchema } from "../schemas/codemode.js";
 import { createNonce, EnvelopeFilter, extractEnvelope } from "./envelope.js";
 import {
   ApplyFailedError,
   type ApplyFailureKind,
   type BatchFailureDetails,
-  InvalidPlanError,
   NotebookValidationError,
   StaleCellsError,
 } from "./errors.js";
 import { type CodeModeCallOptions, type CodeModeEvent, type CodeModeExecution, type CodeModeExecutor, versionFor } from "./executor.js";
 import type { CodeModePlan } from "./plan.js";
+import { refusalError } from "./refusals.js";
 import { recoveryPython } from "./render.js";
-import { CellRef } from "./targets.js";
+import { type ApplyResult, toResult } from "./result.js";
+import type { CellRef } from "./targets.js";
 
-/** A cell status as marimo synthesizes it (new values may appear in later versions). @inline */
-export type CellStatus =
-  | "idle"
-  | "exception"
-  | "stale"
-  | "cancelled"
-  | "interrupted"
-  | "marimo-error"
-  | "disabled"
-  | "queued"
-  | "running"
-  | (string & {});
-
-/** An error of a cell: `graph` (prevents running: multiply-defined, cycle, …) or `runtime` (it raised). @inline */
-export interface CellError {
-  /** `graph` or `runtime`. */
-  kind: "graph" | "runtime" | (string & {});
-  /** e.g. `ValueError: boom`. */
-  message: string;
-}
-
-/** A cell the batch touched (or ran through reactivity), read after marimo applied and ran the batch. @inline */
-export interface CellRunState {
-  /** The cell id. */
-  id: string;
-  /** The cell name, `null` when unnamed. */
-  name: string | null;
-  /** Its status; `null` for an empty cell, or on marimo < 0.22.5. */
-  status: CellStatus | null;
-  /** Its errors (empty when healthy). */
-  errors: CellError[];
-}
-
-/** A package operation of the batch and what the package manager lists afterwards. @inline */
-export interface PackageChange {
-  /** `add` (installPackages) or `remove` (removePackages). */
-  action: "add" | "remove";
-  /** The specifier as given. */
-  spec: string;
-  /** The distribution name parsed from it, `null` if unparseable. */
-  name: string | null;
-  /**
-   * The installed version after the batch; `null` when not installed. After `add`, `null`
-   * means the install failed (when `packagesListed` is true); after `remove`, it means success.
-   */
-  version: string | null;
-}
-
-/** What an applied batch did. A cell that raised while running is reported here, not thrown. */
-export interface ApplyResult {
-  /** `CellRef.key` → the new cell's id. */
-  created: Readonly<Record<string, string>>;
-  /**
-   * The id of a cell the plan created.
-   * @throws {InvalidPlanError} when the ref is not one of this plan's.
-   */
-  idOf(ref: CellRef): string;
-  /** Ids of edited cells, in plan order. */
-  edited: string[];
-  /** Ids of deleted cells. */
-  deleted: string[];
-  /** Ids of moved cells. */
-  moved: string[];
-  /** Ids of cells the plan ran explicitly (descendants that ran reactively are in `cells`). */
-  ran: string[];
-  /** Variables whose UI elements were set. */
-  uiUpdated: string[];
-  /** Status and errors of every touched cell and of the descendants of run cells, in notebook order. */
-  cells: CellRunState[];
-  /** The cells of `cells` that have errors or an error status (exception, marimo-error, interrupted, cancelled). */
-  failed: CellRunState[];
-  /** Package operations and the versions listed afterwards. */
-  packages: PackageChange[];
-  /** False when the package manager could not be listed (all versions are then null). */
-  packagesListed: boolean;
-  /** False when a cell that ran raised (marimo's `done.success`). */
-  success: boolean;
-  /** stdout of the batch (cells' prints and marimo's summary lines), without the result document. */
-  stdout: string;
-  /** stderr of the batch (tracebacks of cells that raised). */
-  stderr: string;
-  /** Set when the batch was applied but reading the cell states afterwards failed. */
-  reportError?: string;
-}
+export type { ApplyResult, ApplyResultJson, CellError, CellRunState, CellStatus, PackageChange } from "./result.js";
 
 /** Options of {@link applyPlan}. */
 export interface ApplyOptions extends CodeModeCallOptions {
@@ -114,13 +32,8 @@ export interface ApplyOptions extends CodeModeCallOptions {
   onEvent?: ((event: CodeModeEvent) => void) | undefined;
 }
 
-const ERROR_STATUSES: ReadonlySet<string> = new Set(["exception", "marimo-error", "interrupted", "cancelled"]);
 const VALIDATION_KINDS = { multiply_defined: "multiply_defined", cycles: "cycles", syntax: "syntax" } as const;
 const APPLY_KINDS: ReadonlySet<string> = new Set(["invalid", "not_found", "error"]);
-
-function unnamed(name: string): string | null {
-  return name === "" || name === "_" || name === "__" ? null : name;
-}
 
 function failure(error: BatchErrorData, execution: CodeModeExecution, stdout: string): Error {
   const details: BatchFailureDetails = {
@@ -132,6 +45,8 @@ function failure(error: BatchErrorData, execution: CodeModeExecution, stdout: st
     stderr: execution.stderr,
   };
   if (error.kind === "stale") return new StaleCellsError(error.cell_id ?? "", error.stale_cells ?? [], details);
+  const refused = refusalError(error, details);
+  if (refused !== undefined) return refused;
   if (Object.hasOwn(VALIDATION_KINDS, error.kind)) {
     return new NotebookValidationError(
       VALIDATION_KINDS[error.kind as keyof typeof VALIDATION_KINDS],
@@ -140,39 +55,6 @@ function failure(error: BatchErrorData, execution: CodeModeExecution, stdout: st
     );
   }
   return new ApplyFailedError((APPLY_KINDS.has(error.kind) ? error.kind : "error") as ApplyFailureKind, details);
-}
-
-function toResult(doc: BatchDocument, execution: CodeModeExecution, stdout: string, refs: readonly CellRef[] | undefined): ApplyResult {
-  const created = Object.freeze({ ...doc.created });
-  const cells: CellRunState[] = doc.cells.map((c) => ({
-    id: c.id,
-    name: unnamed(c.name),
-    status: c.status,
-    errors: c.errors.map((e) => ({ kind: e.kind, message: e.message })),
-  }));
-  const result: ApplyResult = {
-    created,
-    idOf(ref: CellRef): string {
-      const mine = ref instanceof CellRef && (refs === undefined || refs.includes(ref));
-      const id = mine && Object.hasOwn(created, ref.key) ? created[ref.key] : undefined;
-      if (id === undefined) throw new InvalidPlanError(`${String(ref)} is not a cell this plan created.`);
-      return id;
-    },
-    edited: [...doc.edited],
-    deleted: [...doc.deleted],
-    moved: [...doc.moved],
-    ran: [...new Set(doc.ran)],
-    uiUpdated: [...doc.ui],
-    cells,
-    failed: cells.filter((c) => c.errors.length > 0 || (c.status !== null && ERROR_STATUSES.has(c.status))),
-    packages: doc.packages.map((p) => ({ action: p.action, spec: p.spec, name: p.name, version: p.version })),
-    packagesListed: doc.packages_listed ?? doc.packages.length === 0,
-    success: execution.success,
-    stdout,
-    stderr: execution.stderr,
-  };
-  if (doc.report_error !== undefined) result.reportError = doc.report_error;
-  return result;
 }
 
 /** Options of {@link interpretBatch}. */

@@ -9,6 +9,7 @@ import type {
   CellConfigFields,
   CreateCellOptions,
   EditCellOptions,
+  ExpectCellOptions,
   MoveCellOptions,
   PlanOperation,
 } from "./operations.js";
@@ -61,8 +62,9 @@ export class CodeModeBuilder {
     return target;
   }
 
-  #config(options: Record<string, unknown>, method: string): CellConfigFields {
-    const config: { hideCode?: boolean; disabled?: boolean; column?: number; expandOutput?: boolean; name?: string } = {};
+  #config(options: Record<string, unknown>, method: string): CellConfigFields & { allowDuplicateName?: boolean } {
+    const config: { hideCode?: boolean; disabled?: boolean; column?: number; expandOutput?: boolean; name?: string; allowDuplicateName?: boolean } = {};
+    const allow = checkBoolean(options["allowDuplicateName"], `${method}: allowDuplicateName`);
     const hideCode = checkBoolean(options["hideCode"], `${method}: hideCode`);
     const disabled = checkBoolean(options["disabled"], `${method}: disabled`);
     const column = checkColumn(options["column"], `${method}: column`);
@@ -71,12 +73,19 @@ export class CodeModeBuilder {
     if (disabled !== undefined) config.disabled = disabled;
     if (column !== undefined) config.column = column;
     if (expandOutput !== undefined) config.expandOutput = expandOutput;
-    if (options["name"] !== undefined) {
+    if (options["name"] === null && method === "editCell") {
+      config.name = "";
+    } else if (options["name"] !== undefined) {
       const name = checkCellName(options["name"], `${method}: name`);
-      if (this.#names.has(name)) throw new InvalidPlanError(`${method}: the name '${name}' is already given to another cell in this plan.`);
+      if (this.#names.has(name) && allow !== true) {
+        throw new InvalidPlanError(
+          `${method}: the name '${name}' is already given to another cell in this plan; choose another name, or pass allowDuplicateName: true.`,
+        );
+      }
       this.#names.add(name);
       config.name = name;
     }
+    if (allow === true) config.allowDuplicateName = true;
     return config;
   }
 
@@ -127,7 +136,7 @@ export class CodeModeBuilder {
     const opts = optionsObject(options, "editCell: options");
     const code = opts["code"] === undefined ? undefined : checkCode(opts["code"], "editCell: code");
     const config = this.#config(opts, "editCell");
-    if (code === undefined && Object.keys(config).length === 0) {
+    if (code === undefined && Object.keys(config).filter((k) => k !== "allowDuplicateName").length === 0) {
       throw new InvalidPlanError("editCell: nothing to change; give code, hideCode, disabled, column, expandOutput or name.");
     }
     this.#edited.add(targetKey(resolved));
@@ -174,6 +183,39 @@ export class CodeModeBuilder {
     if (targetKey(to) === targetKey(resolved)) throw new InvalidPlanError("moveCell: a cell cannot be moved next to itself.");
     this.#moved.add(targetKey(resolved));
     this.#operations.push(Object.freeze({ kind: "moveCell" as const, target: resolved, anchor, to }));
+  }
+
+  /**
+   * Require that a cell is as described when the batch runs; otherwise the whole batch is
+   * refused with `CellChangedError` and nothing is applied. Checked in the kernel, in the
+   * same batch as the changes, so nothing can slip in between. Every `undo` plan starts
+   * with these checks, which is how an undo never overwrites a newer edit.
+   *
+   * @throws {InvalidPlanError} without any field to check, or for a value of the wrong type.
+   */
+  expectCell(target: CellTarget, expected: ExpectCellOptions): void {
+    this.#open("expectCell");
+    const resolved = this.#target(target, "expectCell: target", "check");
+    const opts = optionsObject(expected, "expectCell: expected");
+    const out: { code?: string; name?: string; hideCode?: boolean; disabled?: boolean; column?: number | null; expandOutput?: boolean; index?: number } = {};
+    if (opts["code"] !== undefined) out.code = checkCode(opts["code"], "expectCell: code");
+    if (opts["name"] === null) out.name = "";
+    else if (opts["name"] !== undefined) out.name = checkCellName(opts["name"], "expectCell: name");
+    for (const key of ["hideCode", "disabled", "expandOutput"] as const) {
+      const value = checkBoolean(opts[key], `expectCell: ${key}`);
+      if (value !== undefined) out[key] = value;
+    }
+    if (opts["column"] === null) out.column = null;
+    else {
+      const column = checkColumn(opts["column"], "expectCell: column");
+      if (column !== undefined) out.column = column;
+    }
+    const index = checkColumn(opts["index"], "expectCell: index");
+    if (index !== undefined) out.index = index;
+    if (Object.keys(out).length === 0) {
+      throw new InvalidPlanError("expectCell: nothing to check; give code, name, hideCode, disabled, column, expandOutput or index.");
+    }
+    this.#operations.push(Object.freeze({ kind: "expectCell" as const, target: resolved, ...out }));
   }
 
   /**

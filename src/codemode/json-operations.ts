@@ -6,10 +6,10 @@
  */
 import type { CodeModeBuilder } from "./builder.js";
 import { InvalidPlanError } from "./errors.js";
-import type { CellConfigFields, CodeModeOptions } from "./operations.js";
+import type { CellConfigFields, CodeModeOptions, PlanOperation } from "./operations.js";
 import { codeMode, type CodeModePlan } from "./plan.js";
 import type { JsonValue } from "./python-literal.js";
-import type { CellRef, CellTarget } from "./targets.js";
+import type { CellRef, CellTarget, ResolvedTarget } from "./targets.js";
 import type { CellTargetJson, OperationJson } from "../schemas/operations.js";
 
 /** A cell created by the list: which operation made it, its `ref` label, and its ref in the plan. */
@@ -22,15 +22,23 @@ export interface CreatedByOperation {
   cell: CellRef;
 }
 
-type Config = { hide_code?: boolean | undefined; disabled?: boolean | undefined; column?: number | undefined; expand_output?: boolean | undefined; name?: string | undefined };
+type Config = {
+  hide_code?: boolean | undefined;
+  disabled?: boolean | undefined;
+  column?: number | undefined;
+  expand_output?: boolean | undefined;
+  name?: string | null | undefined;
+  allow_duplicate_name?: boolean | undefined;
+};
 
-function config(op: Config): CellConfigFields & { expandOutput?: boolean } {
-  const out: { hideCode?: boolean; disabled?: boolean; column?: number; expandOutput?: boolean; name?: string } = {};
+function config(op: Config): Omit<CellConfigFields, "name"> & { name?: string | null; allowDuplicateName?: boolean } {
+  const out: { hideCode?: boolean; disabled?: boolean; column?: number; expandOutput?: boolean; name?: string | null; allowDuplicateName?: boolean } = {};
   if (op.hide_code !== undefined) out.hideCode = op.hide_code;
   if (op.disabled !== undefined) out.disabled = op.disabled;
   if (op.column !== undefined) out.column = op.column;
   if (op.expand_output !== undefined) out.expandOutput = op.expand_output;
   if (op.name !== undefined) out.name = op.name;
+  if (op.allow_duplicate_name !== undefined) out.allowDuplicateName = op.allow_duplicate_name;
   return out;
 }
 
@@ -44,8 +52,10 @@ function record(builder: CodeModeBuilder, op: OperationJson, index: number, refs
   switch (op.op) {
     case "create_cell": {
       if (op.ref !== undefined && refs.has(op.ref)) throw new InvalidPlanError(`ref '${op.ref}' is already used by an earlier create_cell.`);
+      const { name, ...rest } = config(op);
       const cell = builder.createCell(op.code, {
-        ...config(op),
+        ...rest,
+        ...(name === undefined || name === null ? {} : { name }),
         ...(op.before === undefined ? {} : { before: target(op.before, "before") }),
         ...(op.after === undefined ? {} : { after: target(op.after, "after") }),
       });
@@ -69,6 +79,15 @@ function record(builder: CodeModeBuilder, op: OperationJson, index: number, refs
     case "run_cell":
       builder.runCell(target(op.cell, "cell"));
       return;
+    case "expect_cell": {
+      const { op: _op, cell, hide_code, expand_output, ...same } = op;
+      builder.expectCell(target(cell, "cell"), {
+        ...same,
+        ...(hide_code === undefined ? {} : { hideCode: hide_code }),
+        ...(expand_output === undefined ? {} : { expandOutput: expand_output }),
+      });
+      return;
+    }
     case "install_packages":
       builder.installPackages(...op.packages);
       return;
@@ -103,4 +122,83 @@ export function planFromOperations(operations: readonly OperationJson[], options
     });
     return created;
   }, options);
+}
+
+function targetJson(target: ResolvedTarget): CellTargetJson {
+  switch (target.kind) {
+    case "ref":
+      return { ref: target.ref.key };
+    case "any":
+      return target.value;
+    case "id":
+      return { id: target.value };
+    case "name":
+      return { name: target.value };
+  }
+}
+
+function configJson(op: Omit<CellConfigFields, "name">): Record<string, unknown> {
+  return {
+    ...(op.hideCode === undefined ? {} : { hide_code: op.hideCode }),
+    ...(op.disabled === undefined ? {} : { disabled: op.disabled }),
+    ...(op.column === undefined ? {} : { column: op.column }),
+    ...(op.expandOutput === undefined ? {} : { expand_output: op.expandOutput }),
+  };
+}
+
+function operationJson(op: PlanOperation): OperationJson {
+  switch (op.kind) {
+    case "createCell":
+      return {
+        op: "create_cell",
+        code: op.code,
+        ref: op.ref.key,
+        ...(op.before === undefined ? {} : { before: targetJson(op.before) }),
+        ...(op.after === undefined ? {} : { after: targetJson(op.after) }),
+        ...configJson(op),
+        ...(op.name === undefined ? {} : { name: op.name }),
+        ...(op.allowDuplicateName === true ? { allow_duplicate_name: true } : {}),
+      };
+    case "editCell":
+      return {
+        op: "edit_cell",
+        cell: targetJson(op.target),
+        ...(op.code === undefined ? {} : { code: op.code }),
+        ...configJson(op),
+        ...(op.name === undefined ? {} : { name: op.name === "" ? null : op.name }),
+        ...(op.allowDuplicateName === true ? { allow_duplicate_name: true } : {}),
+      };
+    case "expectCell":
+      return {
+        op: "expect_cell",
+        cell: targetJson(op.target),
+        ...(op.code === undefined ? {} : { code: op.code }),
+        ...(op.name === undefined ? {} : { name: op.name === "" ? null : op.name }),
+        ...(op.hideCode === undefined ? {} : { hide_code: op.hideCode }),
+        ...(op.disabled === undefined ? {} : { disabled: op.disabled }),
+        ...(op.column === undefined ? {} : { column: op.column }),
+        ...(op.expandOutput === undefined ? {} : { expand_output: op.expandOutput }),
+        ...(op.index === undefined ? {} : { index: op.index }),
+      };
+    case "deleteCell":
+      return { op: "delete_cell", cell: targetJson(op.target) };
+    case "moveCell":
+      return { op: "move_cell", cell: targetJson(op.target), [op.anchor]: targetJson(op.to) };
+    case "runCell":
+      return { op: "run_cell", cell: targetJson(op.target) };
+    case "installPackages":
+      return { op: "install_packages", packages: [...op.specs] };
+    case "removePackages":
+      return { op: "remove_packages", packages: [...op.specs] };
+    case "setUiValue":
+      return { op: "set_ui_value", variable: op.variableName, value: op.value } as OperationJson;
+  }
+}
+
+/**
+ * The JSON operations of a plan (what `marimo-pair apply` reads): `planFromOperations` of
+ * them builds the same plan. Created cells carry their ref key as `ref` label.
+ */
+export function operationsFromPlan(plan: { readonly operations: readonly PlanOperation[] }): OperationJson[] {
+  return plan.operations.map(operationJson);
 }

@@ -27,6 +27,12 @@ export interface CreateCellOptions {
    * variables). @default undefined (unnamed)
    */
   name?: string | undefined;
+  /**
+   * Give the cell its name even when another cell already holds it. Without this, such a
+   * batch is refused with `DuplicateNameError` (checked in the kernel, in the same batch).
+   * @default false
+   */
+  allowDuplicateName?: boolean | undefined;
 }
 
 /** Options of {@link CodeModeBuilder.editCell}; fields left out keep their current value. */
@@ -41,8 +47,34 @@ export interface EditCellOptions {
   column?: number | undefined;
   /** Show the whole output instead of clamping it (marimo ≥ 0.25.1). */
   expandOutput?: boolean | undefined;
-  /** New name (rules as in {@link CreateCellOptions.name}; `"setup"` turns it into the setup cell). */
-  name?: string | undefined;
+  /**
+   * New name (rules as in {@link CreateCellOptions.name}; `"setup"` turns it into the setup
+   * cell); `null` makes the cell unnamed.
+   */
+  name?: string | null | undefined;
+  /** Rename even when another cell already holds the name (see {@link CreateCellOptions.allowDuplicateName}). @default false */
+  allowDuplicateName?: boolean | undefined;
+}
+
+/**
+ * What {@link CodeModeBuilder.expectCell} requires of a cell; fields left out are not checked.
+ * Config fields compare with marimo's values (`hideCode` of a new cell is `true` unless set).
+ */
+export interface ExpectCellOptions {
+  /** The cell's whole code. */
+  code?: string | undefined;
+  /** Its name; `null` for an unnamed cell. */
+  name?: string | null | undefined;
+  /** Its code editor is collapsed. */
+  hideCode?: boolean | undefined;
+  /** It is disabled. */
+  disabled?: boolean | undefined;
+  /** Its column; `null` when it has none. */
+  column?: number | null | undefined;
+  /** Its output is shown in full. */
+  expandOutput?: boolean | undefined;
+  /** Its 0-based position in the notebook, before this batch. */
+  index?: number | undefined;
 }
 
 /** Where {@link CodeModeBuilder.moveCell} puts the cell: exactly one anchor. @inline */
@@ -76,6 +108,8 @@ export interface CellConfigFields {
 /** `createCell`. */
 export interface CreateCellOperation extends CellConfigFields {
   readonly kind: "createCell";
+  /** Skip the in-kernel check that no other cell holds the name. */
+  readonly allowDuplicateName?: boolean;
   readonly ref: CellRef;
   readonly code: string;
   readonly before?: ResolvedTarget;
@@ -83,10 +117,28 @@ export interface CreateCellOperation extends CellConfigFields {
 }
 
 /** `editCell`. */
-export interface EditCellOperation extends CellConfigFields {
+export interface EditCellOperation extends Omit<CellConfigFields, "name"> {
   readonly kind: "editCell";
   readonly target: ResolvedTarget;
   readonly code?: string;
+  /** New name; `""` makes the cell unnamed. */
+  readonly name?: string;
+  /** Skip the in-kernel check that no other cell holds the name. */
+  readonly allowDuplicateName?: boolean;
+}
+
+/** `expectCell`: a check, refused with `CellChangedError` when the cell differs. */
+export interface ExpectCellOperation {
+  readonly kind: "expectCell";
+  readonly target: ResolvedTarget;
+  readonly code?: string;
+  /** `""` for an unnamed cell. */
+  readonly name?: string;
+  readonly hideCode?: boolean;
+  readonly disabled?: boolean;
+  readonly column?: number | null;
+  readonly expandOutput?: boolean;
+  readonly index?: number;
 }
 
 /** `deleteCell`. */
@@ -129,5 +181,6 @@ export type PlanOperation =
   | DeleteCellOperation
   | MoveCellOperation
   | RunCellOperation
+  | ExpectCellOperation
   | PackagesOperation
   | SetUiValueOperation;

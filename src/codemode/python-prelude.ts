@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { PY_SAFE_HELPERS } from "./python-safety.js";
 
 /** Prints a result document between the nonce markers (see `envelope.ts`). */
 export const PY_EMIT = String.raw`import json as _mp_json
@@ -49,38 +50,10 @@ def _mp_cell_state(cell):
     }
 `;
 
-/** Resolves targets, looks up UI elements, classifies failures and reports a batch. */
+/** Resolves targets, checks names and UI values, classifies failures and reports a batch. */
 export const PY_BATCH_HELPERS = String.raw`
 
-def _mp_target(ctx, kind, value):
-    # Resolve a target to a cell id the way marimo does (id first, then name), so the
-    # result can name the cell even after a rename or deletion.
-    cells = ctx.cells
-    if kind == "name":
-        for i in range(len(cells)):
-            if cells[i].name == value:
-                return _mp_cell_id(cells[i])
-        return value
-    try:
-        found = _mp_cell_id(cells[value])
-    except KeyError:
-        found = None
-    if kind == "id" and found != value:
-        raise KeyError("No cell has the id " + repr(value) + ".")
-    return value if found is None else found
-
-
-def _mp_ui(ctx, name):
-    scope = ctx.globals
-    if name not in scope:
-        raise KeyError("No notebook variable is named " + repr(name) + "; run the cell that defines the UI element first.")
-    element = scope[name]
-    if not hasattr(element, "_id"):
-        raise TypeError("The notebook variable " + repr(name) + " is not a marimo UI element (it is a " + type(element).__name__ + ").")
-    return element
-
-
-def _mp_syntax_culprit(sources):
+`+PY_SAFE_HELPERS+String.raw`def _mp_syntax_culprit(sources):
     import ast
     for label, code in sources:
         try:
@@ -107,7 +80,10 @@ def _mp_failure(exc, phase, sources):
         "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
     }
     stale_type = getattr(_mp_cm, "StaleCellError", None)
-    if stale_type is not None and isinstance(exc, stale_type):
+    if isinstance(exc, _MpRefusal):
+        info["kind"] = exc.kind
+        info["refusal"] = exc.info
+    elif stale_type is not None and isinstance(exc, stale_type):
         info["kind"] = "stale"
         info["cell_id"] = str(exc.cell_id)
         info["stale_cells"] = sorted(str(c) for c in exc.stale_cells)

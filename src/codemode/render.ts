@@ -6,7 +6,7 @@
  */
 import { UnsupportedVersionError } from "../errors.js";
 import { checkNonce, createNonce } from "./envelope.js";
-import type { CellConfigFields, PlanOperation } from "./operations.js";
+import type { CellConfigFields, ExpectCellOperation, PlanOperation } from "./operations.js";
 import { PY_BATCH_HELPERS, PY_EMIT, PY_RECOVER } from "./python-prelude.js";
 import { pyBool, pyNumber, pyStr, pyStrBlock, pyValue } from "./python-literal.js";
 import type { ResolvedTarget } from "./targets.js";
@@ -58,7 +58,29 @@ function requireVersion(version: string | undefined, since: string, feature: str
 
 function target(t: ResolvedTarget): string {
   if (t.kind === "ref") return `_mp_doc["created"][${pyStr(t.ref.key)}]`;
-  return `_mp_target(_mp_ctx, ${pyStr(t.kind)}, ${pyStr(t.value)})`;
+  return `_mp_target(_mp_ctx, _mp_st, ${pyStr(t.kind)}, ${pyStr(t.value)})`;
+}
+
+/** The target as the caller wrote it, for messages. */
+function label(t: ResolvedTarget): string {
+  return t.kind === "ref" ? t.ref.key : t.value;
+}
+
+function claim(name: string | undefined, own: string, allow: boolean | undefined): string[] {
+  if (name === undefined || name === "") return [];
+  return [`_mp_claim(_mp_st, ${pyStr(name)}, ${own}, ${pyBool(allow === true)})`];
+}
+
+function expected(op: ExpectCellOperation): string {
+  const pairs: string[] = [];
+  if (op.code !== undefined) pairs.push(`"code": ${pyStr(op.code)}`);
+  if (op.name !== undefined) pairs.push(`"name": ${pyStr(op.name)}`);
+  if (op.hideCode !== undefined) pairs.push(`"hide_code": ${pyBool(op.hideCode)}`);
+  if (op.disabled !== undefined) pairs.push(`"disabled": ${pyBool(op.disabled)}`);
+  if (op.column !== undefined) pairs.push(`"column": ${op.column === null ? "None" : pyNumber(op.column)}`);
+  if (op.expandOutput !== undefined) pairs.push(`"expand_output": ${pyBool(op.expandOutput)}`);
+  if (op.index !== undefined) pairs.push(`"index": ${pyNumber(op.index)}`);
+  return `{${pairs.join(", ")}}`;
 }
 
 function configArgs(op: CellConfigFields, version: string | undefined): string[] {
@@ -84,13 +106,15 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
       args.push(...configArgs(op, version));
       return [
         `${comment} ${op.ref.key}`,
+        ...claim(op.name, "None", op.allowDuplicateName),
         `_mp_code = ${pyStrBlock(op.code, `${INDENT}    `)}`,
         `_mp_sources.append((${pyStr(op.ref.key)}, _mp_code))`,
-        `_mp_doc["created"][${pyStr(op.ref.key)}] = _mp_ctx.create_cell(${args.join(", ")})`,
+        `_mp_id = _mp_doc["created"][${pyStr(op.ref.key)}] = _mp_ctx.create_cell(${args.join(", ")})`,
+        `_mp_created(_mp_st, _mp_id, ${op.name === undefined ? "None" : pyStr(op.name)})`,
       ];
     }
     case "editCell": {
-      const lines = [comment, `_mp_id = ${target(op.target)}`];
+      const lines = [comment, `_mp_id = ${target(op.target)}`, "_mp_touch(_mp_ctx, _mp_st, _mp_id)", ...claim(op.name, "_mp_id", op.allowDuplicateName)];
       const args = ["_mp_id"];
       if (op.code !== undefined) {
         lines.push(`_mp_code = ${pyStrBlock(op.code, `${INDENT}    `)}`, "_mp_sources.append((_mp_id, _mp_code))");
@@ -98,14 +122,30 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
       }
       args.push(...configArgs(op, version));
       lines.push(`_mp_ctx.edit_cell(${args.join(", ")})`, `_mp_doc["edited"].append(_mp_id)`);
+      if (op.name !== undefined) lines.push(`_mp_renamed(_mp_st, _mp_id, ${pyStr(op.name)})`);
       return lines;
     }
+    case "expectCell":
+      return [
+        comment,
+        op.target.kind === "ref"
+          ? `_mp_expect(_mp_ctx, _mp_st, "id", ${target(op.target)}, ${pyStr(label(op.target))}, ${expected(op)})`
+          : `_mp_expect(_mp_ctx, _mp_st, ${pyStr(op.target.kind)}, ${pyStr(op.target.value)}, ${pyStr(label(op.target))}, ${expected(op)})`,
+      ];
     case "deleteCell":
-      return [comment, `_mp_id = ${target(op.target)}`, "_mp_ctx.delete_cell(_mp_id)", `_mp_doc["deleted"].append(_mp_id)`];
+      return [
+        comment,
+        `_mp_id = ${target(op.target)}`,
+        "_mp_touch(_mp_ctx, _mp_st, _mp_id)",
+        "_mp_ctx.delete_cell(_mp_id)",
+        `_mp_st["gone"].add(_mp_id)`,
+        `_mp_doc["deleted"].append(_mp_id)`,
+      ];
     case "moveCell":
       return [
         comment,
         `_mp_id = ${target(op.target)}`,
+        "_mp_touch(_mp_ctx, _mp_st, _mp_id)",
         `_mp_ctx.move_cell(_mp_id, ${op.anchor}=${target(op.to)})`,
         `_mp_doc["moved"].append(_mp_id)`,
       ];
@@ -122,7 +162,7 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
     case "setUiValue":
       return [
         comment,
-        `_mp_ctx.set_ui_value(_mp_ui(_mp_ctx, ${pyStr(op.variableName)}), ${pyValue(op.value, `setUiValue(${op.variableName})`)})`,
+        `_mp_ui_set(_mp_ctx, _mp_st, ${pyStr(op.variableName)}, ${pyValue(op.value, `setUiValue(${op.variableName})`)})`,
         `_mp_doc["ui"].append(${pyStr(op.variableName)})`,
       ];
   }
@@ -171,6 +211,7 @@ export function renderPlan(plan: RenderablePlan, options: ToPythonOptions = {}):
     `_mp_phase = "queue"`,
     "try:",
     `    async with _mp_cm.get_context(${contextArgs(plan, version)}) as _mp_ctx:`,
+    `${INDENT}_mp_st = _mp_begin(_mp_ctx)`,
     ...body.map((line) => (line === "" ? "" : `${INDENT}${line}`)),
     `${INDENT}_mp_phase = "apply"`,
     `    _mp_doc["ok"] = True`,
@@ -181,6 +222,10 @@ export function renderPlan(plan: RenderablePlan, options: ToPythonOptions = {}):
     `        _mp_report(_mp_ctx, _mp_doc, [${uiNames.map(pyStr).join(", ")}], ${packageOps(plan.operations)})`,
     "    except Exception as _mp_exc:",
     `        _mp_doc["report_error"] = type(_mp_exc).__name__ + ": " + str(_mp_exc)`,
+    "    try:",
+    "        _mp_after(_mp_ctx, _mp_st, _mp_doc)",
+    "    except Exception as _mp_exc:",
+    `        _mp_doc["undo_error"] = type(_mp_exc).__name__ + ": " + str(_mp_exc)`,
     `_mp_emit(${pyStr(nonce)}, _mp_doc, keep=True)`,
     "",
   ].join("\n");

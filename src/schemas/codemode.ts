@@ -51,9 +51,43 @@ export const BatchErrorSchema = z.looseObject({
   cell: z.string().nullable().optional(),
   line: z.number().nullable().optional(),
   column: z.number().nullable().optional(),
+  /** Facts of a refusal decided in the batch (duplicate name, ambiguous target, UI value, …). */
+  refusal: z.record(z.string(), z.unknown()).optional(),
 });
 /** A failure in the result document. */
 export type BatchErrorData = z.infer<typeof BatchErrorSchema>;
+
+/** A cell's state captured for an undo. */
+export const CellSnapshotSchema = z.looseObject({
+  id: z.string(),
+  index: z.number(),
+  code: z.string(),
+  name: z.string(),
+  config: z.looseObject({
+    hide_code: z.boolean(),
+    disabled: z.boolean(),
+    column: z.number().nullable(),
+    expand_output: z.boolean(),
+  }),
+  /** Before the batch only: the cell had run (idle, exception or interrupted). */
+  had_run: z.boolean().optional(),
+});
+/** A captured cell state. */
+export type CellSnapshotData = z.infer<typeof CellSnapshotSchema>;
+
+/** What the batch captured so that it can be undone. */
+export const UndoCaptureSchema = z.looseObject({
+  /** Cells the batch edited, deleted or moved, as they were before it. */
+  before: z.array(CellSnapshotSchema),
+  /** Cells the batch created, edited or moved, as it left them. */
+  after: z.array(CellSnapshotSchema),
+  order_before: z.array(z.string()),
+  order_after: z.array(z.string()),
+  /** Old front-end values of the UI elements the batch set. */
+  ui_before: z.record(z.string(), z.looseObject({ value: z.json().nullable(), unsupported: z.string().optional() })),
+});
+/** The undo capture of a batch. */
+export type UndoCaptureData = z.infer<typeof UndoCaptureSchema>;
 
 /** The result document of a batch. */
 export const BatchDocumentSchema = z.looseObject({
@@ -73,6 +107,10 @@ export const BatchDocumentSchema = z.looseObject({
   error: BatchErrorSchema.optional(),
   /** Set when the batch was applied but reading the cells afterwards failed. */
   report_error: z.string().optional(),
+  /** What an undo needs; missing when reading the notebook after the batch failed. */
+  undo: UndoCaptureSchema.optional(),
+  /** Why `undo` is missing. */
+  undo_error: z.string().optional(),
 });
 /** The result document of a batch. */
 export type BatchDocument = z.infer<typeof BatchDocumentSchema>;

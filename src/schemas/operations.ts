@@ -36,6 +36,9 @@ const CellConfigJson = {
   name: z.string().min(1).optional(),
 };
 
+/** Give the name even when another cell holds it (otherwise the batch is refused: `duplicate_name`). */
+const AllowDuplicateNameJson = z.boolean().optional();
+
 /** `create_cell`: a new cell, appended unless `before`/`after` is given. Not run. */
 export const CreateCellJsonSchema = z.strictObject({
   op: z.literal("create_cell"),
@@ -45,14 +48,34 @@ export const CreateCellJsonSchema = z.strictObject({
   /** A label for later operations of the same list: `{ "ref": "<label>" }`. */
   ref: z.string().min(1).optional(),
   ...CellConfigJson,
+  allow_duplicate_name: AllowDuplicateNameJson,
 });
 
-/** `edit_cell`: new code and/or config for a cell. Not run. */
+/** `edit_cell`: new code and/or config for a cell (`name: null` makes it unnamed). Not run. */
 export const EditCellJsonSchema = z.strictObject({
   op: z.literal("edit_cell"),
   cell: CellTargetJsonSchema,
   code: z.string().optional(),
   ...CellConfigJson,
+  name: z.string().min(1).nullable().optional(),
+  allow_duplicate_name: AllowDuplicateNameJson,
+});
+
+/**
+ * `expect_cell`: refuse the whole list (nothing applied, `cell_changed`) unless the cell is
+ * as given; fields left out are not checked. Undo lists start with these checks.
+ */
+export const ExpectCellJsonSchema = z.strictObject({
+  op: z.literal("expect_cell"),
+  cell: CellTargetJsonSchema,
+  code: z.string().optional(),
+  name: z.string().min(1).nullable().optional(),
+  hide_code: z.boolean().optional(),
+  disabled: z.boolean().optional(),
+  column: z.int().min(0).nullable().optional(),
+  expand_output: z.boolean().optional(),
+  /** 0-based position in the notebook. */
+  index: z.int().min(0).optional(),
 });
 
 /** `delete_cell`. */
@@ -95,6 +118,7 @@ export const OperationJsonSchema = z.discriminatedUnion("op", [
   DeleteCellJsonSchema,
   MoveCellJsonSchema,
   RunCellJsonSchema,
+  ExpectCellJsonSchema,
   InstallPackagesJsonSchema,
   RemovePackagesJsonSchema,
   SetUiValueJsonSchema,

@@ -6,7 +6,9 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidPlanError, NotebookValidationError, StaleCellsError, BatchFailedError } from "../codemode/errors.js";
+import { InvalidPlanError, BatchFailedError } from "../codemode/errors.js";
+import type { RefusalVocabulary } from "../codemode/refusal-words.js";
+import { refusedDocument } from "../codemode/result-json.js";
 import { isMarimoPairError } from "../errors.js";
 import type { ToolAnnotations, ToolCallContext, ToolDefinition, ToolResult } from "./types.js";
 
@@ -56,27 +58,22 @@ function zodProblems(error: z.ZodError): string {
     .join("\n");
 }
 
+/** How the tools word the steps a refusal suggests. */
+export const TOOL_WORDS: RefusalVocabulary = {
+  readCells: "call read_cells, which reads the cells' current code",
+  skipStalenessCheck: undefined,
+  skipValidation: undefined,
+  allowDuplicateName: "pass allow_duplicate_name: true",
+  byId: (id) => `cell: {"id": "${id}"}`,
+};
+
 /** Turn a failure into a result whose text says what went wrong and what to do. */
 export function errorResult(error: unknown): ToolResult {
   if (error instanceof z.ZodError) return failed(`Invalid input:\n${zodProblems(error)}`, "invalid_input");
-  if (error instanceof StaleCellsError) {
-    return failed(
-      `Nothing was applied: cell '${error.cellId}' changed since its code was last read (stale: ${error.staleCells.join(", ") || error.cellId}). ` +
-        "marimo only lets an agent overwrite code it has seen, so a person's edits are not lost. Call read_cells (it reads the " +
-        "cells' current code), check what changed, then retry.",
-      error.code,
-      { cellId: error.cellId, staleCells: error.staleCells },
-    );
+  if (error instanceof BatchFailedError) {
+    const { code, message, ...facts } = refusedDocument(error, TOOL_WORDS).error;
+    return failed(message, code, facts);
   }
-  if (error instanceof NotebookValidationError) {
-    return failed(error.message, error.code, {
-      reason: error.reason,
-      names: error.names,
-      cell: error.cell ?? null,
-      line: error.line ?? null,
-    });
-  }
-  if (error instanceof BatchFailedError) return failed(error.message, error.code, { pythonType: error.pythonType, phase: error.phase });
   if (error instanceof InvalidPlanError) return failed(error.message, error.code);
   if (isMarimoPairError(error)) return failed(error.message, error.code);
   const code = (error as { code?: unknown } | null)?.code;

@@ -7,6 +7,7 @@
 import { encodeBase64 } from "./base64.js";
 import type { OutputBudget } from "./budget.js";
 import type { NotebookResolver } from "./target.js";
+import type { UndoStack } from "./undo-stack.js";
 import type { ToolImageContent } from "./types.js";
 import type { NotebookSession } from "../session/notebook.js";
 import { outputImage, type OutputLike } from "../outputs/decode.js";
@@ -21,6 +22,8 @@ export interface ToolEnv {
   readonly executeTimeoutMs: number;
   /** Largest image returned as image content, in bytes. */
   readonly maxImageBytes: number;
+  /** The undo plans of the batches this connection applied (for `undo_last_batch`). */
+  readonly undo: UndoStack;
 }
 
 /** An image of an output as tool content, or a note saying why it is not attached. */

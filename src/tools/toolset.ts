@@ -7,11 +7,13 @@
 import { DEFAULT_OUTPUT_BUDGET, type OutputBudget } from "./budget.js";
 import { applyOperationsTool, createCellTool, deleteCellTool, editCellTool, installPackagesTool, moveCellTool, removePackagesTool, runCellTool, setUiValueTool } from "./definitions/changes.js";
 import { executeCodeTool } from "./definitions/execute.js";
+import { undoLastBatchTool } from "./definitions/undo.js";
 import { getCellOutputTool, getErrorsTool, getGraphTool, getVariablesTool, readCellsTool } from "./definitions/reads.js";
 import { bindNotebookTool, discoverServersTool, listSessionsTool } from "./definitions/servers.js";
 import { failed } from "./define.js";
 import type { ToolEnv } from "./env.js";
 import { type NotebookTarget, NotebookResolver } from "./target.js";
+import { UndoStack } from "./undo-stack.js";
 import type { ToolCallContext, ToolDefinition, ToolResult } from "./types.js";
 
 /** Options of {@link createMarimoTools}. */
@@ -68,6 +70,7 @@ export const TOOL_NAMES = [
   "remove_packages",
   "set_ui_value",
   "apply_operations",
+  "undo_last_batch",
   "get_errors",
   "get_variables",
   "get_graph",
@@ -107,6 +110,7 @@ export function createMarimoTools(options: MarimoToolsOptions = {}): MarimoTools
     budget: { ...DEFAULT_OUTPUT_BUDGET, ...options.budget },
     executeTimeoutMs: options.executeTimeoutMs ?? DEFAULT_EXECUTE_TIMEOUT_MS,
     maxImageBytes: options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
+    undo: new UndoStack(),
   };
   const builders: Record<ToolName, (env: ToolEnv) => ToolDefinition> = {
     discover_servers: discoverServersTool,
@@ -123,6 +127,7 @@ export function createMarimoTools(options: MarimoToolsOptions = {}): MarimoTools
     remove_packages: removePackagesTool,
     set_ui_value: setUiValueTool,
     apply_operations: applyOperationsTool,
+    undo_last_batch: undoLastBatchTool,
     get_errors: getErrorsTool,
     get_variables: getVariablesTool,
     get_graph: getGraphTool,

@@ -75,7 +75,9 @@ interface Applied {
   failed?: { id: string }[];
   stdout: string;
   stderr: string;
-  error?: { code: string; message: string; staleCells?: string[]; reason?: string; names?: string[] };
+  error?: { code: string; message: string; staleCells?: string[]; reason?: string; names?: string[]; holderId?: string };
+  undo?: unknown[];
+  cannotUndo?: string[];
 }
 
 const apply = (args: string[], stdin?: string) =>
@@ -225,5 +227,49 @@ describe("apply", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("import marimo._code_mode");
     expect(run.stdout).toContain("'answer = 41 + 1'");
+  });
+
+  it("refuses a name another cell holds: exit 1, JSON error naming the holder, nothing applied", async () => {
+    const before = await cellsJson();
+    const holder = before.find((c) => c.name === "load");
+    const run = await apply(["-"], JSON.stringify([{ op: "create_cell", code: "other_base = 1", name: "load" }]));
+    expect(run.code).toBe(1);
+    const doc = JSON.parse(run.stdout) as Applied;
+    expect(doc).toMatchObject({ applied: false, error: { code: "duplicate_name", name: "load", holderId: holder?.id } });
+    expect(run.stderr).toContain("allow_duplicate_name");
+    expect(run.stderr).toContain("marimo-pair cells");
+    expect((await cellsJson()).length).toBe(before.length);
+    const missing = await apply(["-"], JSON.stringify([{ op: "run_cell", cell: "mp_no_such_cell" }]));
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ applied: false, error: { code: "cell_not_found", target: "mp_no_such_cell" } });
+  });
+
+  it("prints an undo list that apply accepts back, and it restores the notebook", async () => {
+    const before = await cellsJson();
+    const load = before.find((c) => c.name === "load");
+    const ops = [
+      { op: "create_cell", code: "mp_cli_extra = 5", name: "mp_cli_extra_cell", after: "load" },
+      { op: "edit_cell", cell: "load", code: "base = 8", name: "mp_cli_load" },
+    ];
+    const run = await apply(["-"], JSON.stringify(ops));
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as Applied;
+    expect(doc.undo?.length).toBeGreaterThan(0);
+    expect(doc.cannotUndo).toEqual([]);
+    expect((await cellsJson()).find((c) => c.id === load?.id)).toMatchObject({ name: "mp_cli_load", code: "base = 8" });
+
+    const file = join(tmp, "undo.json");
+    await writeFile(file, JSON.stringify(doc.undo));
+    const undone = await apply([file]);
+    expect(undone.stderr).toBe("");
+    expect(undone.code).toBe(0);
+    const after = await cellsJson();
+    expect(after.map((c) => [c.id, c.name, c.code])).toEqual(before.map((c) => [c.id, c.name, c.code]));
+
+    // Applying the same undo again is stale: the cell it would delete is gone.
+    const again = await apply([file]);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ applied: false, error: { code: "cell_changed", fields: ["deleted"] } });
+    expect(again.stderr).toContain("it was deleted");
   });
 });

@@ -276,7 +276,7 @@ describe("code mode against real marimo", () => {
     expect((await readVariables(ex)).find((v) => v.name === "doubled")?.repr).toBe("14");
 
     const missing = await rejection(applyPlan(ex, codeMode((b) => b.setUiValue("no_such_slider", 1))));
-    expect(missing).toMatchObject({ code: "apply_failed", kind: "not_found" });
+    expect(missing).toMatchObject({ code: "unknown_variable", variable: "no_such_slider" });
   });
 
   it("runs toPython() output through execute exactly like applyPlan", async () => {

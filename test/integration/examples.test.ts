@@ -55,8 +55,9 @@ describe("examples", () => {
     expect(stdout).toContain("import marimo._code_mode");
     expect(stdout).toMatch(/cell \w+: idle\ncell \w+: idle/);
     expect(stdout).toContain("printed: warmest day: Wed (23.25 °C)");
-    expect(stdout).toContain("summary code has 2 lines");
+    expect(stdout).toContain("example_warmest code has 2 lines");
     expect(stdout).toContain("printed after edit: coldest day: Tue");
+    expect(stdout).toContain("undo of the edit printed: warmest day: Wed (23.25 °C)");
     expect(stdout).toContain("refused (notebook_validation): nothing applied");
     expect(stdout).toContain("cleaned up");
   });

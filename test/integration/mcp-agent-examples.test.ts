@@ -41,7 +41,7 @@ function example(name: string) {
 describe("agent-framework examples", () => {
   it("agent-tools-vercel-ai.ts: the tools as AI SDK tools; results become text and media parts", async () => {
     const { stdout } = await example("agent-tools-vercel-ai.ts");
-    expect(stdout).toContain("18 tools: discover_servers, list_sessions, bind_notebook, execute_code,");
+    expect(stdout).toContain("19 tools: discover_servers, list_sessions, bind_notebook, execute_code,");
     expect(stdout).toMatch(/> execute_code\(.*\)\nok\n--- stdout ---\n\(3, \d+\)\n/);
     expect(stdout).toMatch(/Created cell (\w+) and ran it\./);
     expect(stdout).toContain("```python\nai_sdk_answer = 6 * 7\nai_sdk_answer\n```");
@@ -50,7 +50,7 @@ describe("agent-framework examples", () => {
 
   it("agent-tools-openai.ts: function tools from the JSON Schemas; images follow as data URLs", async () => {
     const { stdout } = await example("agent-tools-openai.ts");
-    expect(stdout).toContain('18 function tools; execute_code takes ["url","file","session","code","timeout_ms"]');
+    expect(stdout).toContain('19 function tools; execute_code takes ["url","file","session","code","timeout_ms"]');
     expect(stdout).toContain("tool call_0: ok\n--- stdout ---\nhello from the kernel\n");
     expect(stdout).toContain("--- value (text/html) ---\n42");
     expect(stdout).toMatch(/tool call_1: Created cell \w+ and ran it\./);

@@ -203,6 +203,38 @@ describe("marimo-pair mcp over stdio", () => {
     await call("delete_cell", { cell: firstId });
   });
 
+  it("undo_last_batch puts back the last batches of this connection, refuses a stale one, and refuses duplicate names", async () => {
+    const listing = (await client.listTools()).tools.find((t) => t.name === "undo_last_batch");
+    expect(listing?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+
+    const made = await call("create_cell", { code: "mp_undo_value = 1", name: "mp_undo_cell", run: true });
+    expect(made.isError).toBe(false);
+    const id = (made.structuredContent?.["created"] as { id: string }[])[0]?.id ?? "";
+    expect(made.structuredContent?.["undo"]).toEqual(expect.arrayContaining([expect.objectContaining({ op: "delete_cell", cell: { id } })]));
+
+    const dup = await call("create_cell", { code: "mp_other_value = 2", name: "mp_undo_cell" });
+    expect(dup.isError).toBe(true);
+    expect(dup.structuredContent).toMatchObject({ error: { code: "duplicate_name", name: "mp_undo_cell", holderId: id } });
+    expect(text(dup)).toContain("allow_duplicate_name");
+
+    const edited = await call("edit_cell", { cell: "mp_undo_cell", code: "mp_undo_value = 2", run: true });
+    expect(edited.isError).toBe(false);
+    const undoEdit = await call("undo_last_batch");
+    expect(undoEdit.isError).toBe(false);
+    expect(text(undoEdit)).toContain("Undid: Edited cell");
+    expect(undoEdit.structuredContent).toMatchObject({ edited: [id], ran: [id] });
+    expect((await nb.execute("print(mp_undo_value)")).stdout).toBe("1\n");
+
+    // A person edits the cell after the batch that created it: undoing that batch is refused.
+    await nb.edit((b) => b.editCell({ id }, { code: "mp_undo_value = 3  # a person's edit" }), { skipStalenessCheck: true });
+    const stale = await call("undo_last_batch");
+    expect(stale.isError).toBe(true);
+    expect(stale.structuredContent).toMatchObject({ error: { code: "cell_changed", cellId: id, fields: ["code"] } });
+    expect(text(stale)).toContain("nothing was applied");
+    expect((await nb.cell(id))?.code).toBe("mp_undo_value = 3  # a person's edit");
+    await nb.edit((b) => b.deleteCell({ id }));
+  });
+
   it("exits once the client closes its stdin, also after talking to marimo", async () => {
     const child = spawn(NODE, [cliPath(), "mcp", "--url", server.url, "--file", server.notebookPath], {
       env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/tmp" },

@@ -145,8 +145,8 @@ describe("every shell command the skill shows runs against a real marimo server"
     const created = json(at('"op": "create_cell"')) as { applied: boolean; success: boolean; created: unknown[]; cells: { name: string; status: string }[] };
     expect(created).toMatchObject({ applied: true, success: true });
     expect(created.created).toHaveLength(2);
-    expect(created.cells.map((c) => [c.name, c.status])).toEqual([["data", "idle"], ["summary", "idle"]]);
-    expect(at("print(total)")).toBe("23\n");
+    expect(created.cells.map((c) => [c.name, c.status])).toEqual([["agent_values_cell", "idle"], ["agent_total_cell", "idle"]]);
+    expect(at("print(agent_total)")).toBe("23\n");
     expect(at("print(f\"Python")).toMatch(/^Python 3\.\d+\n$/);
     const edited = json(at('"op": "edit_cell"')) as { success: boolean; edited: string[] };
     expect(edited.success).toBe(true);
@@ -154,9 +154,9 @@ describe("every shell command the skill shows runs against a real marimo server"
     expect(json(at('"op": "install_packages"'))).toMatchObject({ packages: [{ action: "add", name: "humanize", version: expect.stringMatching(/^\d/) }] });
     expect(json(at('"op": "remove_packages"'))).toMatchObject({ packages: [{ action: "remove", name: "humanize", version: null }] });
     expect(at("npx marimo-pair mcp --help")).toContain("Usage: marimo-pair mcp");
-    // The skill ends by deleting what it made: the notebook holds no data/summary cells.
+    // The skill ends by deleting what it made: the notebook holds none of its cells.
     const cells = await (await connect(server.url).session({ file: "analysis.py" })).cells({ code: false });
-    expect(cells.map((c) => c.name)).not.toContain("summary");
-    expect(cells.map((c) => c.name)).not.toContain("data");
+    expect(cells.map((c) => c.name)).not.toContain("agent_total_cell");
+    expect(cells.map((c) => c.name)).not.toContain("agent_values_cell");
   });
 });

@@ -5,13 +5,14 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import type { ApplyResult } from "../../codemode/apply.js";
-import { InvalidPlanError, NotebookValidationError, StaleCellsError, BatchFailedError } from "../../codemode/errors.js";
+import { InvalidPlanError, BatchFailedError } from "../../codemode/errors.js";
+import type { RefusalVocabulary } from "../../codemode/refusal-words.js";
+import { appliedDocument, refusedDocument } from "../../codemode/result-json.js";
 import { flag, stringOption, UsageError } from "../argv.js";
 import { ExitCode } from "../exit-codes.js";
 import type { FailureContext } from "../guidance.js";
 import type { CliIo } from "../io.js";
-import { type CreatedByOperation, planFromOperations } from "../../codemode/json-operations.js";
+import { planFromOperations } from "../../codemode/json-operations.js";
 import { OperationListJsonSchema, type OperationListJson } from "../../schemas/operations.js";
 import { reportFailure } from "../report.js";
 import type { ParsedArgs } from "../spec.js";
@@ -58,55 +59,14 @@ export function parseOperations(text: string, source: string): OperationListJson
   throw new UsageError(`${source} does not hold a valid list of operations:\n${problems.join("\n")}`, "apply");
 }
 
-/** The JSON printed for an applied batch. */
-export function appliedDocument(result: ApplyResult, created: readonly CreatedByOperation[]): Record<string, unknown> {
-  return {
-    applied: true,
-    success: result.success,
-    created: created.map((c) => ({ index: c.index, ref: c.ref, id: result.idOf(c.cell) })),
-    edited: result.edited,
-    deleted: result.deleted,
-    moved: result.moved,
-    ran: result.ran,
-    uiUpdated: result.uiUpdated,
-    cells: result.cells,
-    failed: result.failed,
-    packages: result.packages,
-    packagesListed: result.packagesListed,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    ...(result.reportError === undefined ? {} : { reportError: result.reportError }),
-  };
-}
-
-/** What to tell the user about a refused batch, in CLI terms. */
-function refusalMessage(error: BatchFailedError): string {
-  if (error instanceof StaleCellsError) {
-    return (
-      `cell '${error.cellId}' changed since its code was last read; nothing was applied. ` +
-      "Read the cells again (`marimo-pair cells` reads them all) and retry, or pass --skip-staleness-check to overwrite."
-    );
-  }
-  if (error instanceof NotebookValidationError) {
-    return `${error.message}\nFix the operations, or pass --skip-validation to insert such code on purpose.`;
-  }
-  return error.message;
-}
-
-/** The JSON printed for a refused batch. */
-function refusedDocument(error: BatchFailedError, message: string): Record<string, unknown> {
-  const extra: Record<string, unknown> = {};
-  if (error instanceof StaleCellsError) Object.assign(extra, { cellId: error.cellId, staleCells: error.staleCells });
-  if (error instanceof NotebookValidationError) {
-    Object.assign(extra, { reason: error.reason, names: error.names, cell: error.cell ?? null, line: error.line ?? null });
-  }
-  return {
-    applied: false,
-    error: { code: error.code, message, pythonType: error.pythonType, phase: error.phase, ...extra },
-    stdout: error.stdout,
-    stderr: error.stderr,
-  };
-}
+/** How the CLI words the steps a refusal suggests. */
+export const CLI_WORDS: RefusalVocabulary = {
+  readCells: "`marimo-pair cells` reads them all",
+  skipStalenessCheck: "pass --skip-staleness-check",
+  skipValidation: "pass --skip-validation",
+  allowDuplicateName: 'set "allow_duplicate_name": true on the operation',
+  byId: (id) => `{"id": "${id}"}`,
+};
 
 /** Run `marimo-pair apply`. */
 export async function runApply(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -139,9 +99,9 @@ export async function runApply(args: ParsedArgs, io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof InvalidPlanError) return reportFailure(io, new UsageError(error.message, "apply"), context);
     if (error instanceof BatchFailedError) {
-      const message = refusalMessage(error);
-      await io.stdout.write(`${JSON.stringify(refusedDocument(error, message), null, 2)}\n`);
-      await io.stderr.write(`marimo-pair: ${message}\n`);
+      const document = refusedDocument(error, CLI_WORDS);
+      await io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      await io.stderr.write(`marimo-pair: ${document.error.message}\n`);
       return ExitCode.Failure;
     }
     return reportFailure(io, error, context);

@@ -9,7 +9,9 @@
 import type { z } from "zod";
 import type { ApplyResult } from "../../codemode/apply.js";
 import type { OperationJson } from "../../schemas/operations.js";
-import { planFromOperations } from "../../codemode/json-operations.js";
+import { type CreatedByOperation, planFromOperations } from "../../codemode/json-operations.js";
+import type { CodeModePlan } from "../../codemode/plan.js";
+import { appliedDocument } from "../../codemode/result-json.js";
 import { HeadTailCollector } from "../budget.js";
 import { defineTool, ok, type RunContext } from "../define.js";
 import type { ToolEnv } from "../env.js";
@@ -43,7 +45,8 @@ function targetOf(input: NotebookTarget): NotebookTarget {
   return t;
 }
 
-interface ApplyRequest {
+/** What to apply and how to describe it. */
+export interface ApplyRequest {
   /** The operations, in order. */
   operations: OperationJson[];
   /** Read these cells back after the batch (by op index of a create_cell, or by id/name) to show their output. */
@@ -54,9 +57,24 @@ interface ApplyRequest {
   summary(result: ApplyResult, created: readonly string[]): string;
 }
 
-/** Apply operations to the call's notebook and describe what happened. */
+/** Apply operations to the call's notebook and describe what happened; remember the undo. */
 async function applyOperations(env: ToolEnv, target: NotebookTarget, request: ApplyRequest, context: RunContext): Promise<ToolResult> {
   const plan = planFromOperations(request.operations);
+  return applyAndDescribe(env, target, plan, request, context, true);
+}
+
+/**
+ * Apply a plan to the call's notebook and describe what happened. With `remember`, the
+ * batch's undo goes on the connection's undo stack.
+ */
+export async function applyAndDescribe(
+  env: ToolEnv,
+  target: NotebookTarget,
+  plan: CodeModePlan<readonly CreatedByOperation[]> | CodeModePlan,
+  request: Omit<ApplyRequest, "operations">,
+  context: RunContext,
+  remember: boolean,
+): Promise<ToolResult> {
   const { url, notebook } = await env.resolver.resolve(target, context.signal);
   const stdout = new HeadTailCollector(env.budget);
   const stderr = new HeadTailCollector(env.budget);
@@ -69,7 +87,17 @@ async function applyOperations(env: ToolEnv, target: NotebookTarget, request: Ap
       if (line !== "") context.progress(`${event.type}: ${line.slice(0, 200)}`);
     },
   });
-  const created = plan.value.map((c) => result.idOf(c.cell));
+  const made: readonly CreatedByOperation[] = plan.value ?? [];
+  const created = made.map((c) => result.idOf(c.cell));
+  const file = notebook.info.path;
+  if (remember && result.undo.operations.length > 0) {
+    env.undo.push({
+      target: file === null ? { url, session: notebook.sessionId } : { url, file },
+      plan: result.undo,
+      cannotUndo: result.cannotUndo,
+      summary: request.summary(result, created).split("\n")[0] ?? "",
+    });
+  }
   const lines = [request.summary(result, created)];
   if (!result.success) lines.push(`Applied, but ${result.failed.map((c) => `cell ${c.id}`).join(", ") || "a cell"} raised while running.`);
   const states = statesText(result.cells);
@@ -94,21 +122,12 @@ async function applyOperations(env: ToolEnv, target: NotebookTarget, request: Ap
     if (err.text.trim() !== "") lines.push("--- stderr ---", err.text.trimEnd());
   }
   if (result.reportError !== undefined) lines.push(`(Applied, but reading the cells afterwards failed: ${result.reportError})`);
+  if (result.cannotUndo.length > 0) lines.push(`(undo_last_batch cannot put back: ${result.cannotUndo.join("; ")})`);
   return ok(lines.join("\n"), {
     url,
     session: notebook.sessionId,
-    file: notebook.info.path,
-    applied: true,
-    success: result.success,
-    created: plan.value.map((c, i) => ({ index: c.index, ref: c.ref, id: created[i] })),
-    edited: result.edited,
-    deleted: result.deleted,
-    moved: result.moved,
-    ran: result.ran,
-    uiUpdated: result.uiUpdated,
-    cells: result.cells,
-    failed: result.failed,
-    packages: result.packages,
+    file,
+    ...appliedDocument(result, made),
     shown,
     stdout: out.text,
     stderr: err.text,
@@ -130,7 +149,8 @@ export function createCellTool(env: ToolEnv): ToolDefinition {
     description:
       "Add a cell to a live marimo notebook (appended, or placed before/after a cell). Pass run: true to run it at once " +
       "and see its output. marimo is reactive: a cell may not redefine a variable another cell defines (the batch is " +
-      "refused and nothing changes); prefix cell-private names with _. marimo saves the notebook file itself.",
+      "refused and nothing changes); prefix cell-private names with _. Call read_cells first and give the cell a name no " +
+      "cell has: a taken name is refused (duplicate_name). marimo saves the notebook file itself.",
     input: CreateCellInput,
     annotations: { ...CHANGE, title: "Create a cell" },
     run: (input: z.output<typeof CreateCellInput>, context) => {

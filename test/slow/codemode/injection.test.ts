@@ -45,6 +45,8 @@ function plan(f: Fields, version: string): string {
     (b) => {
       const made = b.createCell(f.code, { before: f.anchor, name: "new_cell", hideCode: false, column: 0 });
       b.createCell(f.code, { after: made });
+      b.expectCell(f.target, { code: f.edit, index: 3, column: null });
+      b.expectCell({ id: f.idTarget }, { code: f.code });
       b.editCell(f.target, { code: f.edit, disabled: true });
       b.editCell({ id: f.idTarget }, { hideCode: true });
       b.moveCell({ name: f.nameTarget }, { before: made });
@@ -99,7 +101,8 @@ describe("generated Python under hostile input", () => {
       ),
       { numRuns: 300 },
     );
-  });
+    // The batch prelude is parsed with each of the 300 programs; a loaded 2-core machine needs time.
+  }, 300_000);
 
   it("keeps the same guarantees for the legacy rendering and for read queries", async () => {
     for (const nasty of NASTY_STRINGS.filter((s) => s !== "")) {

@@ -12,15 +12,15 @@ import { mcpToolListing } from "../../../src/tools/mcp-server.js";
 import { NotebookResolver } from "../../../src/tools/target.js";
 import { createMarimoTools, TOOL_NAMES } from "../../../src/tools/toolset.js";
 
-const DESTRUCTIVE = ["delete_cell", "remove_packages", "apply_operations"];
+const DESTRUCTIVE = ["delete_cell", "remove_packages", "apply_operations", "undo_last_batch"];
 const READ_ONLY = ["discover_servers", "list_sessions", "bind_notebook", "read_cells", "get_errors", "get_variables", "get_graph", "get_cell_output"];
 
 describe("tool definitions", () => {
   const toolset = createMarimoTools();
 
-  it("has the 18 tools, in order, each with a description, an object JSON Schema and annotations", () => {
+  it("has the 19 tools, in order, each with a description, an object JSON Schema and annotations", () => {
     expect(toolset.tools.map((t) => t.name)).toEqual([...TOOL_NAMES]);
-    expect(TOOL_NAMES).toHaveLength(18);
+    expect(TOOL_NAMES).toHaveLength(19);
     for (const tool of toolset.tools) {
       expect(tool.description.length).toBeGreaterThan(40);
       expect(tool.jsonSchema).toMatchObject({ type: "object", additionalProperties: false });
@@ -38,10 +38,11 @@ describe("tool definitions", () => {
   });
 
   it("every notebook tool takes url, file and session, and no tool takes a token", () => {
+    // undo_last_batch acts on the notebook of the batch it undoes.
     for (const tool of toolset.tools) {
       const properties = Object.keys((tool.jsonSchema["properties"] ?? {}) as Record<string, unknown>);
       expect(properties.some((p) => /token|password|secret/i.test(p))).toBe(false);
-      if (!["discover_servers", "list_sessions"].includes(tool.name)) expect(properties).toEqual(expect.arrayContaining(["url", "file", "session"]));
+      if (!["discover_servers", "list_sessions", "undo_last_batch"].includes(tool.name)) expect(properties).toEqual(expect.arrayContaining(["url", "file", "session"]));
     }
   });
 });
