@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { hintFor } from "./hints.js";
 
 /** The string codes of {@link MarimoPairError}, one per failure kind. */
 export const ErrorCode = {
@@ -50,6 +51,8 @@ export const ErrorCode = {
   NotebookValidation: "notebook_validation",
   /** A code-mode batch failed for another reason; nothing was applied. */
   ApplyFailed: "apply_failed",
+  /** No running marimo server was found (discovery found none, and no URL was given). */
+  NoServer: "no_server",
   /** marimo did not start: port taken, notebook unreadable, crash or timeout during startup. */
   LaunchFailed: "launch_failed",
   /** No way to run marimo was found (no project runner, no `marimo` on PATH, no `uv`). */
@@ -112,7 +115,7 @@ export class ConnectionError extends MarimoPairError {
     super(
       ErrorCode.ConnectionFailed,
       `${describe(request)}could not connect (${reason}). Is marimo running at this address? ` +
-        "Check the URL, or run discovery to find live servers.",
+        hintFor("connection_failed", "library"),
       options,
     );
     this.request = request;
@@ -182,7 +185,7 @@ export class AuthError extends HttpError {
     super(
       details,
       `${describe(details.request)}HTTP 401 (${details.detail || "unauthorized"}). The token is wrong or missing: ` +
-        "pass `token` or set MARIMO_TOKEN. A server started with --no-token answering 401 is a `marimo run` " +
+        `${hintFor("unauthorized", "library")} A server started with --no-token answering 401 is a \`marimo run\` ` +
         "server, which never allows editing or executing.",
       ErrorCode.Unauthorized,
     );
@@ -197,8 +200,7 @@ export class SessionNotFoundError extends HttpError {
   constructor(details: HttpErrorDetails, sessionId: string) {
     super(
       details,
-      `${describe(details.request)}marimo does not know session '${sessionId}'. Session ids change when a browser ` +
-        "reloads the notebook: select the session by file instead, or list sessions again.",
+      `${describe(details.request)}marimo does not know session '${sessionId}'. ${hintFor("session_not_found", "library")}`,
       ErrorCode.SessionNotFound,
     );
     this.sessionId = sessionId;
@@ -231,8 +233,7 @@ export class StreamIncompleteError extends MarimoPairError {
   constructor(request: RequestTarget, options: MarimoPairErrorOptions = {}) {
     super(
       ErrorCode.StreamIncomplete,
-      `${describe(request)}the execution stream ended before 'done'. The server may have stopped or restarted, ` +
-        "or the session id may be stale: check the server, then list sessions and retry.",
+      `${describe(request)}the execution stream ended before 'done'. ${hintFor("stream_incomplete", "library")}`,
       options,
     );
     this.request = request;
@@ -248,7 +249,7 @@ export class RemoteNotAllowedError extends MarimoPairError {
     super(
       ErrorCode.RemoteNotAllowed,
       `Refusing to connect to non-local host '${host}': code and tokens would leave this machine. ` +
-        "Pass `allowRemote: true` if you trust that server.",
+        hintFor("remote_not_allowed", "library"),
     );
     this.host = host;
   }
@@ -256,14 +257,21 @@ export class RemoteNotAllowedError extends MarimoPairError {
 
 /** Summary of a session, as listed in selection errors. */
 export interface SessionCandidate {
-  /** The session id. */
+  /** The session id (`""` for a notebook a server serves but has not opened). */
   sessionId: string;
   /** The notebook's absolute path, or null when unsaved. */
   path: string | null;
+  /** The server's base URL, when the search spanned several servers. */
+  url?: string | undefined;
 }
 
 function listCandidates(candidates: readonly SessionCandidate[]): string {
-  return candidates.map((c) => `  ${c.sessionId}  ${c.path ?? "(unsaved notebook)"}`).join("\n");
+  return candidates
+    .map((c) => {
+      const where = c.url === undefined ? "" : `${c.url}  `;
+      return `  ${where}${c.sessionId === "" ? "(not open)" : c.sessionId}  ${c.path ?? "(unsaved notebook)"}`;
+    })
+    .join("\n");
 }
 
 /** No open session matches the selector (or none is open at all). */
@@ -271,13 +279,14 @@ export class NoSessionError extends MarimoPairError {
   /** The sessions that do exist. */
   readonly available: readonly SessionCandidate[];
 
-  constructor(what: string, available: readonly SessionCandidate[]) {
+  constructor(what: string, available: readonly SessionCandidate[], options: { servers?: number; note?: string } = {}) {
+    const where = options.servers === undefined ? "" : ` on the ${options.servers} running marimo server(s)`;
+    const note = options.note === undefined || options.note === "" ? "" : `\n${options.note}`;
     super(
       ErrorCode.NoSession,
       available.length === 0
-        ? `No notebook session is open${what === "" ? "" : ` (looking for${what})`}. Open the notebook in a browser, ` +
-            "or call client.openSession({ file })."
-        : `No session matches${what}. Open sessions:\n${listCandidates(available)}`,
+        ? `No notebook session is open${where}${what === "" ? "" : ` (looking for${what})`}. ${hintFor("no_session", "library")}${note}`
+        : `No session${where} matches${what}. Open sessions:\n${listCandidates(available)}${note}\n${hintFor("no_session", "library")}`,
     );
     this.available = available;
   }
@@ -291,10 +300,24 @@ export class AmbiguousSessionError extends MarimoPairError {
   constructor(what: string, candidates: readonly SessionCandidate[]) {
     super(
       ErrorCode.AmbiguousSession,
-      `${candidates.length} sessions match${what}; select one by sessionId or absolute file path:\n` +
-        listCandidates(candidates),
+      `${candidates.length} sessions match${what}:\n${listCandidates(candidates)}\n${hintFor("ambiguous_session", "library")}`,
     );
     this.candidates = candidates;
+  }
+}
+
+/** No running marimo server was found: discovery found none, and no URL was given. */
+export class NoServerError extends MarimoPairError {
+  /** What discovery noted about registry entries it could not use (stale, silent, unreadable). */
+  readonly notes: readonly string[];
+
+  constructor(notes: readonly string[] = []) {
+    super(
+      ErrorCode.NoServer,
+      `No running marimo server was found. ${hintFor("no_server", "library")}` +
+        (notes.length === 0 ? "" : `\n${notes.map((n) => `  - ${n}`).join("\n")}`),
+    );
+    this.notes = notes;
   }
 }
 

@@ -237,3 +237,7 @@ export { DEFAULT_MCP_EXECUTE_TIMEOUT_MS, MARIMO_MCP_EXECUTION_LIMIT_MS, McpNoteb
 export type { McpExecuteOptions, McpSessionContext } from "./transports/marimo-mcp/session.js";
 export type { McpExecuteResult } from "./transports/marimo-mcp/result.js";
 export { McpSdkMissingError } from "./mcp-sdk.js";
+// Finding a notebook across every server, and opening it on demand (Node only).
+export { findSession } from "./session/find.js";
+export type { FindSessionOptions, FindSessionSelector } from "./session/find.js";
+export { NoServerError } from "./errors.js";

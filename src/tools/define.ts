@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { InvalidPlanError, NotebookValidationError, StaleCellsError, BatchFailedError } from "../codemode/errors.js";
 import { isMarimoPairError } from "../errors.js";
+import { hintFor, inTermsOf } from "../hints.js";
 import type { ToolAnnotations, ToolCallContext, ToolDefinition, ToolResult } from "./types.js";
 
 /** What a tool's run function gets besides its input. */
@@ -62,14 +63,13 @@ export function errorResult(error: unknown): ToolResult {
   if (error instanceof StaleCellsError) {
     return failed(
       `Nothing was applied: cell '${error.cellId}' changed since its code was last read (stale: ${error.staleCells.join(", ") || error.cellId}). ` +
-        "marimo only lets an agent overwrite code it has seen, so a person's edits are not lost. Call read_cells (it reads the " +
-        "cells' current code), check what changed, then retry.",
+        `marimo only lets an agent overwrite code it has seen, so a person's edits are not lost. ${hintFor("stale_cells", "mcp")}`,
       error.code,
       { cellId: error.cellId, staleCells: error.staleCells },
     );
   }
   if (error instanceof NotebookValidationError) {
-    return failed(error.message, error.code, {
+    return failed(inTermsOf(error.message, error.code, "mcp"), error.code, {
       reason: error.reason,
       names: error.names,
       cell: error.cell ?? null,
@@ -78,7 +78,7 @@ export function errorResult(error: unknown): ToolResult {
   }
   if (error instanceof BatchFailedError) return failed(error.message, error.code, { pythonType: error.pythonType, phase: error.phase });
   if (error instanceof InvalidPlanError) return failed(error.message, error.code);
-  if (isMarimoPairError(error)) return failed(error.message, error.code);
+  if (isMarimoPairError(error)) return failed(inTermsOf(error.message, error.code, "mcp"), error.code);
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return failed(message, typeof code === "string" ? code : "error");
