@@ -72,6 +72,7 @@ export function errorResult(error: unknown): ToolResult {
     return failed(inTermsOf(error.message, error.code, "mcp"), error.code, {
       reason: error.reason,
       names: error.names,
+      cells: error.cells,
       cell: error.cell ?? null,
       line: error.line ?? null,
     });

@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import type { ApplyResult } from "../../codemode/apply.js";
 import { InvalidPlanError, NotebookValidationError, StaleCellsError, BatchFailedError } from "../../codemode/errors.js";
+import { inTermsOf } from "../../hints.js";
 import { flag, stringOption, UsageError } from "../argv.js";
 import { ExitCode } from "../exit-codes.js";
 import type { FailureContext } from "../guidance.js";
@@ -88,7 +89,7 @@ function refusalMessage(error: BatchFailedError): string {
     );
   }
   if (error instanceof NotebookValidationError) {
-    return `${error.message}\nFix the operations, or pass --skip-validation to insert such code on purpose.`;
+    return inTermsOf(error.message, error.code, "cli");
   }
   return error.message;
 }
@@ -98,7 +99,7 @@ function refusedDocument(error: BatchFailedError, message: string): Record<strin
   const extra: Record<string, unknown> = {};
   if (error instanceof StaleCellsError) Object.assign(extra, { cellId: error.cellId, staleCells: error.staleCells });
   if (error instanceof NotebookValidationError) {
-    Object.assign(extra, { reason: error.reason, names: error.names, cell: error.cell ?? null, line: error.line ?? null });
+    Object.assign(extra, { reason: error.reason, names: error.names, cells: error.cells, cell: error.cell ?? null, line: error.line ?? null });
   }
   return {
     applied: false,
