@@ -184,7 +184,7 @@ export class AuthError extends HttpError {
   constructor(details: HttpErrorDetails) {
     super(
       details,
-      `${describe(details.request)}HTTP 401 (${details.detail || "unauthorized"}). The token is wrong or missing: ` +
+      `${describe(details.request)}HTTP 401 (${details.detail || "unauthorized"}). The token is wrong or missing. ` +
         `${hintFor("unauthorized", "library")} A server started with --no-token answering 401 is a \`marimo run\` ` +
         "server, which never allows editing or executing.",
       ErrorCode.Unauthorized,
