@@ -53,7 +53,7 @@ function on(context: FailureContext, error?: { available?: readonly SessionCandi
 /** The notes of the core's error (unreachable servers, nothing served), after its list. */
 function notes(error: NoSessionError): string {
   const lines = error.message.split("\n").filter((l) => !l.startsWith("  ") && l.trim() !== "");
-  const extra = lines.slice(1, -1).filter((l) => !l.startsWith("Open sessions:") && l !== hintFor("no_session", "library"));
+  const extra = lines.slice(1).filter((l) => !l.startsWith("Open sessions:") && l !== hintFor("no_session", "library"));
   return extra.length === 0 ? "" : `\n${extra.join("\n")}`;
 }
 
