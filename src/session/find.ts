@@ -80,8 +80,9 @@ interface ServerSessions {
   sessions: (SessionInfo & { url: string })[];
 }
 
-function candidate(s: SessionInfo & { url: string }): SessionCandidate {
-  return { sessionId: s.sessionId, path: s.path ?? s.filename, url: s.url };
+/** A session as errors list it; the server only when several were searched. */
+function candidateOf(several: boolean): (s: SessionInfo & { url: string }) => SessionCandidate {
+  return (s) => ({ sessionId: s.sessionId, path: s.path ?? s.filename, ...(several ? { url: s.url } : {}) });
 }
 
 async function serversToSearch(options: LocateOptions): Promise<{ clients: MarimoClient[]; notes: string[]; remoteHosts: string[] }> {
@@ -148,11 +149,12 @@ export async function locateSession(selector: FindSessionSelector = {}, options:
     const exact = only.path !== null ? { file: only.path } : { sessionId: only.stableId ?? only.sessionId };
     return { session: await client.session(exact, { signal }), client, url: client.url, opened: false, remoteHosts };
   }
+  const candidate = candidateOf(clients.length > 1);
   if (matches.length > 1) throw new AmbiguousSessionError(what, matches.map(candidate));
   if (selector.open === true && selector.file !== undefined) {
     return { ...(await openServed(selector.file, clients, options, problems, what)), remoteHosts };
   }
-  throw new NoSessionError(what, all.map(candidate), { servers: clients.length, note: problems.join("\n") });
+  throw new NoSessionError(what, all.map(candidate), { ...(clients.length > 1 ? { servers: clients.length } : {}), note: problems.join("\n") });
 }
 
 async function openServed(
@@ -177,12 +179,12 @@ async function openServed(
   const [only, ...more] = matches;
   if (only === undefined) {
     throw new NoSessionError(what, [], {
-      servers: clients.length,
+      ...(clients.length > 1 ? { servers: clients.length } : {}),
       note: [`No running server serves a notebook that matches${what}, so none was opened.`, ...problems].join("\n"),
     });
   }
   if (more.length > 0) {
-    throw new AmbiguousSessionError(what, matches.map((m) => ({ sessionId: "", path: m.path, url: m.client.url })));
+    throw new AmbiguousSessionError(what, matches.map((m) => ({ sessionId: "", path: m.path, ...(clients.length > 1 ? { url: m.client.url } : {}) })));
   }
   const session = await only.client.openSession({
     file: only.key,
