@@ -84,7 +84,7 @@ function published(path: string): boolean {
 }
 
 /** The MCP servers a manifest declares, from a path to an `.mcp.json` or inline. */
-function serversOf(declared: string | Record<string, unknown>): Record<string, { command: string; args?: string[] }> {
+function serversOf(declared: string | Record<string, unknown>): Record<string, { command: string; args?: string[] | undefined }> {
   if (typeof declared !== "string") return McpServerMap.parse(declared);
   expect(existsSync(join(ROOT, declared)), declared).toBe(true);
   expect(published(declared), `${declared} is published`).toBe(true);
@@ -92,7 +92,7 @@ function serversOf(declared: string | Record<string, unknown>): Record<string, {
 }
 
 /** The server is this package's own MCP command: `npx -y marimo-pair mcp`. */
-function expectOwnMcpServer(servers: Record<string, { command: string; args?: string[] }>): void {
+function expectOwnMcpServer(servers: Record<string, { command: string; args?: string[] | undefined }>): void {
   const entries = Object.values(servers);
   expect(entries).toHaveLength(1);
   expect(entries[0]).toEqual({ command: "npx", args: ["-y", PKG.name, "mcp"] });
