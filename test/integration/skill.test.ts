@@ -101,7 +101,7 @@ describe("the skill's files", () => {
     expect(links.length).toBeGreaterThan(0);
     for (const link of links) expect(existsSync(join(SKILL_DIR, link))).toBe(true);
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] };
-    expect(pkg.files).toContain("skill");
+    expect(pkg.files).toContain("skills");
   });
 
   it("uses only commands the CLI has", () => {
