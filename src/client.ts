@@ -39,4 +39,4 @@ export {
   TimeoutError,
   UnsupportedVersionError,
 } from "./errors.js";
-export type { MarimoPairErrorCode, SessionCandidate, TimerKind } from "./errors.js";
+export type { SessionCandidate, TimerKind } from "./errors.js";

@@ -20,7 +20,6 @@ export { codeMode, CodeModePlan } from "./codemode/plan.js";
 export { CodeModeBuilder } from "./codemode/builder.js";
 export { CellRef, type CellTarget } from "./codemode/targets.js";
 export type { CodeModeOptions, CreateCellOptions, EditCellOptions } from "./codemode/operations.js";
-export type { JsonValue } from "./codemode/python-literal.js";
 export {
   ApplyFailedError,
   BatchFailedError,
@@ -37,8 +36,6 @@ export {
   readPackages,
   readVariables,
   type CellSnapshot,
-  type PackageInfo,
-  type ReadCellsOptions,
   type VariableInfo,
 } from "./codemode/reads.js";
 export { ancestors, descendants, type NotebookGraph } from "./codemode/graph.js";
@@ -52,5 +49,3 @@ export {
   UiValueRejectedError,
   UnknownVariableError,
 } from "./codemode/refusals.js";
-export type { ExpectCellOptions } from "./codemode/operations.js";
-export type { ApplyResultJson } from "./codemode/apply.js";

@@ -1,6 +1,6 @@
 /**
  * Every failure this SDK raises is a {@link MarimoPairError} with a machine-readable
- * {@link MarimoPairErrorCode}. Subclasses carry the details of their kind. Messages say
+ * {@link ErrorCode}. Subclasses carry the details of their kind. Messages say
  * what failed (method and URL where there is one) and what to do; they never contain a
  * token.
  *
@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { hintFor } from "./hints.js";
 
 /** The string codes of {@link MarimoPairError}, one per failure kind. */
 export const ErrorCode = {
@@ -50,6 +51,8 @@ export const ErrorCode = {
   NotebookValidation: "notebook_validation",
   /** A code-mode batch failed for another reason; nothing was applied. */
   ApplyFailed: "apply_failed",
+  /** No running marimo server was found (discovery found none, and no URL was given). */
+  NoServer: "no_server",
   /** marimo did not start: port taken, notebook unreadable, crash or timeout during startup. */
   LaunchFailed: "launch_failed",
   /** No way to run marimo was found (no project runner, no `marimo` on PATH, no `uv`). */
@@ -70,8 +73,8 @@ export const ErrorCode = {
   CellChanged: "cell_changed",
 } as const;
 
-/** Union of every {@link ErrorCode} value. */
-export type MarimoPairErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+/** Union of every {@link ErrorCode} value: the `code` of a {@link MarimoPairError}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Options shared by every error constructor. @inline */
 export interface MarimoPairErrorOptions {
@@ -91,9 +94,9 @@ export interface MarimoPairErrorOptions {
  */
 export class MarimoPairError extends Error {
   /** Which kind of failure this is. */
-  readonly code: MarimoPairErrorCode;
+  readonly code: ErrorCode;
 
-  constructor(code: MarimoPairErrorCode, message: string, options: MarimoPairErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: MarimoPairErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
@@ -101,7 +104,7 @@ export class MarimoPairError extends Error {
 }
 
 /** True when `value` is a {@link MarimoPairError} (optionally of one `code`). */
-export function isMarimoPairError(value: unknown, code?: MarimoPairErrorCode): value is MarimoPairError {
+export function isMarimoPairError(value: unknown, code?: ErrorCode): value is MarimoPairError {
   return value instanceof MarimoPairError && (code === undefined || value.code === code);
 }
 
@@ -126,7 +129,7 @@ export class ConnectionError extends MarimoPairError {
     super(
       ErrorCode.ConnectionFailed,
       `${describe(request)}could not connect (${reason}). Is marimo running at this address? ` +
-        "Check the URL, or run discovery to find live servers.",
+        hintFor("connection_failed", "library"),
       options,
     );
     this.request = request;
@@ -175,7 +178,7 @@ export class HttpError extends MarimoPairError {
   /** marimo's explanation, from the body's `detail` or `error` field. */
   readonly detail: string;
 
-  constructor(details: HttpErrorDetails, message?: string, code: MarimoPairErrorCode = ErrorCode.HttpError) {
+  constructor(details: HttpErrorDetails, message?: string, code: ErrorCode = ErrorCode.HttpError) {
     super(
       code,
       message ??
@@ -195,8 +198,8 @@ export class AuthError extends HttpError {
   constructor(details: HttpErrorDetails) {
     super(
       details,
-      `${describe(details.request)}HTTP 401 (${details.detail || "unauthorized"}). The token is wrong or missing: ` +
-        "pass `token` or set MARIMO_TOKEN. A server started with --no-token answering 401 is a `marimo run` " +
+      `${describe(details.request)}HTTP 401 (${details.detail || "unauthorized"}). The token is wrong or missing. ` +
+        `${hintFor("unauthorized", "library")} A server started with --no-token answering 401 is a \`marimo run\` ` +
         "server, which never allows editing or executing.",
       ErrorCode.Unauthorized,
     );
@@ -211,8 +214,7 @@ export class SessionNotFoundError extends HttpError {
   constructor(details: HttpErrorDetails, sessionId: string) {
     super(
       details,
-      `${describe(details.request)}marimo does not know session '${sessionId}'. Session ids change when a browser ` +
-        "reloads the notebook: select the session by file instead, or list sessions again.",
+      `${describe(details.request)}marimo does not know session '${sessionId}'. ${hintFor("session_not_found", "library")}`,
       ErrorCode.SessionNotFound,
     );
     this.sessionId = sessionId;
@@ -245,8 +247,7 @@ export class StreamIncompleteError extends MarimoPairError {
   constructor(request: RequestTarget, options: MarimoPairErrorOptions = {}) {
     super(
       ErrorCode.StreamIncomplete,
-      `${describe(request)}the execution stream ended before 'done'. The server may have stopped or restarted, ` +
-        "or the session id may be stale: check the server, then list sessions and retry.",
+      `${describe(request)}the execution stream ended before 'done'. ${hintFor("stream_incomplete", "library")}`,
       options,
     );
     this.request = request;
@@ -262,7 +263,7 @@ export class RemoteNotAllowedError extends MarimoPairError {
     super(
       ErrorCode.RemoteNotAllowed,
       `Refusing to connect to non-local host '${host}': code and tokens would leave this machine. ` +
-        "Pass `allowRemote: true` if you trust that server.",
+        hintFor("remote_not_allowed", "library"),
     );
     this.host = host;
   }
@@ -270,14 +271,21 @@ export class RemoteNotAllowedError extends MarimoPairError {
 
 /** Summary of a session, as listed in selection errors. */
 export interface SessionCandidate {
-  /** The session id. */
+  /** The session id (`""` for a notebook a server serves but has not opened). */
   sessionId: string;
   /** The notebook's absolute path, or null when unsaved. */
   path: string | null;
+  /** The server's base URL, when the search spanned several servers. */
+  url?: string | undefined;
 }
 
 function listCandidates(candidates: readonly SessionCandidate[]): string {
-  return candidates.map((c) => `  ${c.sessionId}  ${c.path ?? "(unsaved notebook)"}`).join("\n");
+  return candidates
+    .map((c) => {
+      const where = c.url === undefined ? "" : `${c.url}  `;
+      return `  ${where}${c.sessionId === "" ? "(not open)" : c.sessionId}  ${c.path ?? "(unsaved notebook)"}`;
+    })
+    .join("\n");
 }
 
 /** No open session matches the selector (or none is open at all). */
@@ -285,13 +293,14 @@ export class NoSessionError extends MarimoPairError {
   /** The sessions that do exist. */
   readonly available: readonly SessionCandidate[];
 
-  constructor(what: string, available: readonly SessionCandidate[]) {
+  constructor(what: string, available: readonly SessionCandidate[], options: { servers?: number; note?: string } = {}) {
+    const where = options.servers === undefined ? "" : ` on the ${options.servers} running marimo server(s)`;
+    const note = options.note === undefined || options.note === "" ? "" : `\n${options.note}`;
     super(
       ErrorCode.NoSession,
       available.length === 0
-        ? `No notebook session is open${what === "" ? "" : ` (looking for${what})`}. Open the notebook in a browser, ` +
-            "or call client.openSession({ file })."
-        : `No session matches${what}. Open sessions:\n${listCandidates(available)}`,
+        ? `No notebook session is open${where}${what === "" ? "" : ` (looking for${what})`}. ${hintFor("no_session", "library")}${note}`
+        : `No session${where} matches${what}. Open sessions:\n${listCandidates(available)}${note}\n${hintFor("no_session", "library")}`,
     );
     this.available = available;
   }
@@ -305,10 +314,24 @@ export class AmbiguousSessionError extends MarimoPairError {
   constructor(what: string, candidates: readonly SessionCandidate[]) {
     super(
       ErrorCode.AmbiguousSession,
-      `${candidates.length} sessions match${what}; select one by sessionId or absolute file path:\n` +
-        listCandidates(candidates),
+      `${candidates.length} sessions match${what}:\n${listCandidates(candidates)}\n${hintFor("ambiguous_session", "library")}`,
     );
     this.candidates = candidates;
+  }
+}
+
+/** No running marimo server was found: discovery found none, and no URL was given. */
+export class NoServerError extends MarimoPairError {
+  /** What discovery noted about registry entries it could not use (stale, silent, unreadable). */
+  readonly notes: readonly string[];
+
+  constructor(notes: readonly string[] = []) {
+    super(
+      ErrorCode.NoServer,
+      `No running marimo server was found. ${hintFor("no_server", "library")}` +
+        (notes.length === 0 ? "" : `\n${notes.map((n) => `  - ${n}`).join("\n")}`),
+    );
+    this.notes = notes;
   }
 }
 

@@ -36,23 +36,14 @@ export { connect } from "./session/connect-node.js";
 export type {
   ConnectOptions,
   DiscoveredServer,
-  DoneEvent,
   ExecuteEvent,
   ExecuteOptions,
   ExecuteOutput,
   ExecuteResult,
-  KernelState,
-  MarimoPairErrorCode,
   OpenSessionOptions,
-  ServerStatus,
-  SessionCandidate,
   SessionInfo,
-  SessionRole,
   SessionSelector,
   SignalOptions,
-  StderrEvent,
-  StdoutEvent,
-  TimerKind,
 } from "./client.js";
 // Code mode: the builder and what applying a plan returns (the rest is in `marimo-pair/codemode`).
 export {
@@ -77,7 +68,6 @@ export {
   UiValueRejectedError,
   UnknownVariableError,
 } from "./codemode.js";
-export type { ApplyResultJson, ExpectCellOptions } from "./codemode.js";
 // Discovery (Node only).
 export { discoverServers, discoverServersDetailed } from "./discovery/discover.js";
 export type { DiscoverOptions, DiscoveryResult } from "./discovery/discover.js";
@@ -86,7 +76,6 @@ export type { DiscoveryDiagnostic } from "./discovery/diagnostics.js";
 export { launchServer } from "./launch/launch.js";
 export type { LaunchedServer, LaunchOptions } from "./launch/launch.js";
 export { LaunchError, MarimoNotFoundError } from "./launch/errors.js";
-export type { LaunchFailureReason } from "./launch/errors.js";
 // Live events of a session.
 export type { EventsOptions } from "./session/events.js";
 export type { NotebookEvent } from "./session/event-types.js";
@@ -95,3 +84,7 @@ export { outputImage, outputText } from "./outputs/decode.js";
 export type { InlineImage, VirtualFileImage } from "./outputs/decode.js";
 export { saveImage } from "./outputs/save-image.js";
 export type { SaveImageOptions } from "./outputs/save-image.js";
+// Finding a notebook across every server, and opening it on demand (Node only).
+export { findSession } from "./session/find.js";
+export type { FindSessionOptions, FindSessionSelector } from "./session/find.js";
+export { NoServerError } from "./errors.js";

@@ -11,6 +11,7 @@ import { CELLS_SPEC } from "./specs/cells.js";
 import { DISCOVER_SPEC } from "./specs/discover.js";
 import { EXEC_SPEC } from "./specs/exec.js";
 import { MCP_SPEC } from "./specs/mcp.js";
+import { OPEN_SPEC } from "./specs/open.js";
 import { SESSIONS_SPEC } from "./specs/sessions.js";
 
 /** A command implementation: gets parsed arguments, returns the exit status. */
@@ -28,6 +29,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { spec: DISCOVER_SPEC, load: async () => (await import("./commands/discover.js")).runDiscover },
   { spec: EXEC_SPEC, load: async () => (await import("./commands/exec.js")).runExec },
+  { spec: OPEN_SPEC, load: async () => (await import("./commands/open.js")).runOpen },
   { spec: SESSIONS_SPEC, load: async () => (await import("./commands/sessions.js")).runSessions },
   { spec: CELLS_SPEC, load: async () => (await import("./commands/cells.js")).runCells },
   { spec: APPLY_SPEC, load: async () => (await import("./commands/apply.js")).runApply },

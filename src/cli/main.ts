@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { enableCompileCache } from "node:module";
+import "./node-check.js";
+import * as nodeModule from "node:module";
 
 // Node keeps the compiled code of the CLI and its dependencies on disk (in the OS's temporary
 // directory) for the next call; the CLI itself is imported only after that is switched on.
-enableCompileCache?.();
+nodeModule.enableCompileCache?.();
 const [{ processIo }, { runCli }] = await Promise.all([import("./io.js"), import("./run.js")]);
 
 try {

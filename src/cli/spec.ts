@@ -51,13 +51,14 @@ export const TARGET_OPTIONS = {
 /** Help lines for {@link TARGET_OPTIONS}, shared by the commands that use them. */
 export const TARGET_HELP = `Choosing the notebook:
   --url URL        the marimo server, e.g. http://127.0.0.1:2718 (with its --base-url
-                   prefix, if any). Without it, the running servers are discovered;
-                   there must be exactly one (or exactly one with the --file notebook).
+                   prefix, if any). Without it, every running server found by discovery
+                   is searched, and the notebook must be the only match on all of them.
   --file PATH      the notebook's session, by path (absolute, relative to the server's
                    directory, or a bare file name). Looked up on every call, so it
                    survives browser reloads. Preferred over --session.
   --session ID     the session with this id (ids change when a browser reloads).
-                   Without --file and --session, the server must have exactly one session.
+                   Without --file and --session, exactly one notebook may be open (on
+                   any server).
   --token TOKEN    the server's token, for servers started without --no-token. Prefer the
                    MARIMO_TOKEN environment variable: arguments are visible to other users
                    in \`ps\`.`;

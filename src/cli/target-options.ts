@@ -65,4 +65,6 @@ export interface ResolvedNotebook {
   client: MarimoClient;
   /** The selected session. */
   notebook: NotebookSession;
+  /** True when this command opened the session (`marimo-pair open`). */
+  opened: boolean;
 }

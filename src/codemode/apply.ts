@@ -50,7 +50,14 @@ function failure(error: BatchErrorData, execution: CodeModeExecution, stdout: st
   if (Object.hasOwn(VALIDATION_KINDS, error.kind)) {
     return new NotebookValidationError(
       VALIDATION_KINDS[error.kind as keyof typeof VALIDATION_KINDS],
-      { names: error.names, cell: error.cell ?? undefined, line: error.line ?? undefined, column: error.column ?? undefined },
+      {
+        names: error.names,
+        cell: error.cell ?? undefined,
+        label: error.cell_label ?? undefined,
+        cells: error.cells,
+        line: error.line ?? undefined,
+        column: error.column ?? undefined,
+      },
       details,
     );
   }

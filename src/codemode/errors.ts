@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { ErrorCode, MarimoPairError, type MarimoPairErrorCode, type MarimoPairErrorOptions } from "../errors.js";
+import { ErrorCode, MarimoPairError, type MarimoPairErrorOptions } from "../errors.js";
+import { hintFor } from "../hints.js";
 
 /** A plan is malformed; detected while building it, before anything is sent to marimo. */
 export class InvalidPlanError extends MarimoPairError {
@@ -56,7 +57,7 @@ export class BatchFailedError extends MarimoPairError implements BatchFailureDet
   /** What the batch printed to stderr. */
   readonly stderr: string;
 
-  constructor(code: MarimoPairErrorCode, message: string, details: BatchFailureDetails, options: MarimoPairErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, details: BatchFailureDetails, options: MarimoPairErrorOptions = {}) {
     super(code, message, options);
     this.pythonType = details.pythonType;
     this.pythonMessage = details.pythonMessage;
@@ -82,8 +83,7 @@ export class StaleCellsError extends BatchFailedError {
     super(
       ErrorCode.StaleCells,
       `Cell '${cellId}' changed since its code was last read; nothing was applied. Stale cells: ` +
-        `${staleCells.join(", ") || cellId}. Read the cells again (nb.cells()) and retry, or pass ` +
-        "skipStalenessCheck: true to overwrite.",
+        `${staleCells.join(", ") || cellId}. ${hintFor("stale_cells", "library")}`,
       details,
     );
     this.cellId = cellId;
@@ -100,6 +100,10 @@ export interface ValidationDetails {
   names?: readonly string[] | undefined;
   /** The plan's cell whose code does not compile (reason `syntax`): its `CellRef.key` or cell id. */
   cell?: string | undefined;
+  /** That cell as the caller knows it (its name, or its place among the new cells; an existing cell's id and name). */
+  label?: string | undefined;
+  /** For `cycles`: the cells of the cycle as the caller knows them. */
+  cells?: readonly string[] | undefined;
   /** Line of the syntax error within that cell's code (1-based), when known. */
   line?: number | undefined;
   /** Column of the syntax error (1-based), when known. */
@@ -120,21 +124,26 @@ export class NotebookValidationError extends BatchFailedError {
   readonly cell: string | undefined;
   /** For `syntax`: line within the cell, when known. */
   readonly line: number | undefined;
+  /** For `cycles`: the cells of the cycle as the caller knows them (names, or ids and names); otherwise empty. */
+  readonly cells: readonly string[];
   /** For `syntax`: column within the line, when known. */
   readonly column: number | undefined;
 
   constructor(reason: ValidationReason, extra: ValidationDetails, details: BatchFailureDetails) {
+    const cycle = extra.cells ?? [];
     const what =
       reason === "multiply_defined"
         ? `names defined by more than one cell: ${(extra.names ?? []).join(", ")}`
         : reason === "cycles"
-          ? "the cells would form a cycle"
-          : `syntax error${extra.cell === undefined ? "" : ` in cell ${extra.cell}`}${
+          ? `the cells would form a cycle${cycle.length === 0 ? "" : `: ${cycle.join(" → ")}`}`
+          : `syntax error${extra.label !== undefined ? ` in ${extra.label}` : extra.cell === undefined ? "" : ` in cell ${extra.cell}`}${
               extra.line === undefined ? "" : ` at line ${extra.line}`
             }`;
+    // marimo's own text names cells of a cycle by ids that never came to exist; the cycle is named above.
+    const marimoText = reason === "cycles" && cycle.length > 0 ? "" : (details.pythonMessage.split("\n\n")[0] ?? "");
     super(
       ErrorCode.NotebookValidation,
-      `marimo rejected the batch (${what}); nothing was applied. ${details.pythonMessage.split("\n\n")[0] ?? ""}`.trim(),
+      `marimo rejected the batch (${what}); nothing was applied. ${marimoText}`.trim() + ` ${hintFor("notebook_validation", "library")}`,
       details,
     );
     this.reason = reason;
@@ -142,6 +151,7 @@ export class NotebookValidationError extends BatchFailedError {
     this.cell = extra.cell;
     this.line = extra.line;
     this.column = extra.column;
+    this.cells = extra.cells ?? [];
   }
 }
 

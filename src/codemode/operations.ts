@@ -59,6 +59,7 @@ export interface EditCellOptions {
 /**
  * What {@link CodeModeBuilder.expectCell} requires of a cell; fields left out are not checked.
  * Config fields compare with marimo's values (`hideCode` of a new cell is `true` unless set).
+ * @inline
  */
 export interface ExpectCellOptions {
   /** The cell's whole code. */

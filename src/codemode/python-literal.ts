@@ -22,7 +22,7 @@
  */
 import { InvalidPlanError } from "./errors.js";
 
-/** A JSON value, as `setUiValue` accepts it (plus `bigint` for integers beyond 2^53). */
+/** A JSON value, as `setUiValue` accepts it (plus `bigint` for integers beyond 2^53). @inline */
 export type JsonValue = null | boolean | number | bigint | string | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
 
 /** Deepest nesting of arrays and objects {@link pyValue} accepts (Python's parser has a limit near 200). */

@@ -55,17 +55,30 @@ export const PY_BATCH_HELPERS = String.raw`
 
 `+PY_SAFE_HELPERS+String.raw`def _mp_syntax_culprit(sources):
     import ast
-    for label, code in sources:
+    for key, label, code in sources:
         try:
             compile(code, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
         except SyntaxError as exc:
-            return label, exc.lineno, exc.offset
+            return key, label, exc.lineno, exc.offset
         except Exception:
             continue
-    return None, None, None
+    return None, None, None, None
 
 
-def _mp_failure(exc, phase, sources):
+def _mp_label(ctx, cid):
+    # How a caller knows an existing cell: its id, and its name when it has one.
+    try:
+        cells = ctx.cells
+        for i in range(len(cells)):
+            if _mp_cell_id(cells[i]) == cid:
+                name = getattr(cells[i], "name", None) or ""
+                return "cell " + cid + ("" if name in ("", "_", "__") else " (" + repr(name) + ")")
+    except Exception:
+        pass
+    return "cell " + cid
+
+
+def _mp_failure(exc, phase, sources, labels=None, ctx=None):
     import re
     import traceback
     if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str):
@@ -88,9 +101,10 @@ def _mp_failure(exc, phase, sources):
         info["cell_id"] = str(exc.cell_id)
         info["stale_cells"] = sorted(str(c) for c in exc.stale_cells)
     elif isinstance(exc, SyntaxError):
-        cell, line, column = _mp_syntax_culprit(sources)
+        cell, label, line, column = _mp_syntax_culprit(sources)
         info["kind"] = "syntax"
         info["cell"] = cell
+        info["cell_label"] = label
         info["line"] = exc.lineno if cell is None else line
         info["column"] = exc.offset if cell is None else column
     elif isinstance(exc, RuntimeError) and message.startswith("Multiply-defined names:"):
@@ -105,6 +119,13 @@ def _mp_failure(exc, phase, sources):
                 pass
     elif isinstance(exc, RuntimeError) and message.startswith("Cycles detected:"):
         info["kind"] = "cycles"
+        # marimo names the cells of a cycle by id, and the ids of cells this batch would have
+        # created never came to exist: name every cell as the caller knows it.
+        ids = []
+        for cid in re.findall(r"'([^']+)'", message.split("\n")[0]):
+            if cid not in ids:
+                ids.append(cid)
+        info["cells"] = [(labels or {}).get(cid) or (_mp_label(ctx, cid) if ctx is not None else "cell " + cid) for cid in ids]
     elif isinstance(exc, LookupError):
         info["kind"] = "not_found"
     elif isinstance(exc, (ValueError, TypeError)):

@@ -77,7 +77,7 @@ export interface VariableInfo {
   repr?: string;
 }
 
-/** An installed package. */
+/** An installed package. @inline */
 export interface PackageInfo {
   /** The distribution name. */
   name: string;
@@ -85,7 +85,7 @@ export interface PackageInfo {
   version: string;
 }
 
-/** Options of {@link readCells} and {@link readCell}. */
+/** Options of {@link readCells} and {@link readCell}. @inline */
 export interface ReadCellsOptions extends CodeModeCallOptions, CellQueryOptions {}
 
 function unnamed(name: string): string | null {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type Face, inTermsOf, WORDS } from "../hints.js";
 import { BatchFailedError, NotebookValidationError, StaleCellsError } from "./errors.js";
 import {
   AmbiguousCellError,
@@ -19,7 +20,6 @@ import {
   cellChangedText,
   cellNotFoundText,
   duplicateNameText,
-  type RefusalVocabulary,
   staleCellsText,
 } from "./refusal-words.js";
 
@@ -36,7 +36,7 @@ export interface RefusalDescription {
 function facts(error: BatchFailedError): Record<string, unknown> {
   if (error instanceof StaleCellsError) return { cellId: error.cellId, staleCells: error.staleCells };
   if (error instanceof NotebookValidationError) {
-    return { reason: error.reason, names: error.names, cell: error.cell ?? null, line: error.line ?? null };
+    return { reason: error.reason, names: error.names, cells: error.cells, cell: error.cell ?? null, line: error.line ?? null };
   }
   if (error instanceof DuplicateNameError) return { name: error.cellName, holderId: error.holderId, holderIds: error.holderIds };
   if (error instanceof AmbiguousCellError) return { target: error.target, cellIds: error.cellIds };
@@ -50,12 +50,10 @@ function facts(error: BatchFailedError): Record<string, unknown> {
   return {};
 }
 
-function message(error: BatchFailedError, words: RefusalVocabulary): string {
+function message(error: BatchFailedError, face: Face): string {
+  const words = WORDS[face];
   if (error instanceof StaleCellsError) return staleCellsText(error.cellId, error.staleCells, words);
-  if (error instanceof NotebookValidationError) {
-    const skip = words.skipValidation === undefined ? "" : `, or ${words.skipValidation} to insert such code on purpose`;
-    return `${error.message}\nFix the operations${skip}.`;
-  }
+  if (error instanceof NotebookValidationError) return inTermsOf(error.message, error.code, face);
   if (error instanceof DuplicateNameError) return duplicateNameText(error.cellName, error.holderIds, words);
   if (error instanceof AmbiguousCellError) return ambiguousCellText(error.target, error.cellIds, words);
   if (error instanceof CellNotFoundError) return cellNotFoundText(error.target, error.by, words);
@@ -64,6 +62,6 @@ function message(error: BatchFailedError, words: RefusalVocabulary): string {
 }
 
 /** Describe a refused batch in a face's words. */
-export function describeRefusal(error: BatchFailedError, words: RefusalVocabulary): RefusalDescription {
-  return { code: error.code, message: message(error, words), facts: { ...facts(error), pythonType: error.pythonType, phase: error.phase } };
+export function describeRefusal(error: BatchFailedError, face: Face): RefusalDescription {
+  return { code: error.code, message: message(error, face), facts: { ...facts(error), pythonType: error.pythonType, phase: error.phase } };
 }

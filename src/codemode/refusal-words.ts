@@ -1,33 +1,11 @@
 /**
  * The words of refused batches, once for every face: each face (library, CLI, MCP tools)
- * passes its own {@link RefusalVocabulary}, so a refusal names the step to take in the
+ * passes its own vocabulary (`WORDS` in `src/hints.ts`), so a refusal names the step to take in the
  * caller's terms while the facts and the sentence stay the same everywhere.
  *
  * @module
  */
-
-/** How a face spells the steps a refusal suggests. */
-export interface RefusalVocabulary {
-  /** How to read the notebook's cells (ids, names, code). */
-  readonly readCells: string;
-  /** How to overwrite a cell that changed since it was read; `undefined` where the face has no way. */
-  readonly skipStalenessCheck: string | undefined;
-  /** How to apply code that fails marimo's checks on purpose; `undefined` where the face has no way. */
-  readonly skipValidation: string | undefined;
-  /** How to give a name another cell holds. */
-  readonly allowDuplicateName: string;
-  /** How to target one cell by its id. */
-  byId(id: string): string;
-}
-
-/** The library's words. */
-export const LIBRARY_WORDS: RefusalVocabulary = {
-  readCells: "nb.cells()",
-  skipStalenessCheck: "pass skipStalenessCheck: true",
-  skipValidation: "pass skipValidation: true",
-  allowDuplicateName: "pass allowDuplicateName: true",
-  byId: (id) => `{ id: '${id}' }`,
-};
+import type { RefusalVocabulary } from "../hints.js";
 
 function quoteList(ids: readonly string[]): string {
   return ids.map((id) => `'${id}'`).join(", ");

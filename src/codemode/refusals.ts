@@ -9,12 +9,12 @@
 import { ErrorCode } from "../errors.js";
 import type { BatchErrorData } from "../schemas/codemode.js";
 import { BatchFailedError, type BatchFailureDetails } from "./errors.js";
+import { WORDS } from "../hints.js";
 import {
   ambiguousCellText,
   cellChangedText,
   cellNotFoundText,
   duplicateNameText,
-  LIBRARY_WORDS,
   notUiElementText,
   uiValueRejectedText,
   unknownVariableText,
@@ -30,7 +30,7 @@ export class DuplicateNameError extends BatchFailedError {
   readonly holderIds: readonly string[];
 
   constructor(name: string, holderIds: readonly string[], details: BatchFailureDetails) {
-    super(ErrorCode.DuplicateName, duplicateNameText(name, holderIds, LIBRARY_WORDS), details);
+    super(ErrorCode.DuplicateName, duplicateNameText(name, holderIds, WORDS.library), details);
     this.cellName = name;
     this.holderId = holderIds[0] ?? "";
     this.holderIds = holderIds;
@@ -45,7 +45,7 @@ export class AmbiguousCellError extends BatchFailedError {
   readonly cellIds: readonly string[];
 
   constructor(target: string, cellIds: readonly string[], details: BatchFailureDetails) {
-    super(ErrorCode.AmbiguousCell, ambiguousCellText(target, cellIds, LIBRARY_WORDS), details);
+    super(ErrorCode.AmbiguousCell, ambiguousCellText(target, cellIds, WORDS.library), details);
     this.target = target;
     this.cellIds = cellIds;
   }
@@ -59,7 +59,7 @@ export class CellNotFoundError extends BatchFailedError {
   readonly by: "id" | "name" | "any";
 
   constructor(target: string, by: "id" | "name" | "any", details: BatchFailureDetails) {
-    super(ErrorCode.CellNotFound, cellNotFoundText(target, by, LIBRARY_WORDS), details);
+    super(ErrorCode.CellNotFound, cellNotFoundText(target, by, WORDS.library), details);
     this.target = target;
     this.by = by;
   }
@@ -126,7 +126,7 @@ export class CellChangedError extends BatchFailedError {
   readonly fields: readonly string[];
 
   constructor(cellId: string, target: string, fields: readonly string[], details: BatchFailureDetails) {
-    super(ErrorCode.CellChanged, cellChangedText(target, fields, LIBRARY_WORDS), details);
+    super(ErrorCode.CellChanged, cellChangedText(target, fields, WORDS.library), details);
     this.cellId = cellId;
     this.target = target;
     this.fields = fields;

@@ -96,7 +96,18 @@ function configArgs(op: CellConfigFields, version: string | undefined): string[]
   return args;
 }
 
-function renderOperation(op: PlanOperation, index: number, version: string | undefined): string[] {
+/**
+ * How messages name a cell the plan creates, in the caller's terms: the name it was given,
+ * else its place among the plan's new cells and the start of its code (never the ref key).
+ */
+function createdLabel(op: Extract<PlanOperation, { kind: "createCell" }>, created: number): string {
+  if (op.name !== undefined) return `new cell '${op.name}'`;
+  const first = op.code.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
+  const start = first.length > 40 ? `${first.slice(0, 39)}…` : first;
+  return `new cell #${created}${start === "" ? " (empty)" : ` (${start})`}`;
+}
+
+function renderOperation(op: PlanOperation, index: number, version: string | undefined, created: number): string[] {
   const comment = `# ${index + 1}. ${op.kind}`;
   switch (op.kind) {
     case "createCell": {
@@ -108,8 +119,9 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
         `${comment} ${op.ref.key}`,
         ...claim(op.name, "None", op.allowDuplicateName),
         `_mp_code = ${pyStrBlock(op.code, `${INDENT}    `)}`,
-        `_mp_sources.append((${pyStr(op.ref.key)}, _mp_code))`,
+        `_mp_sources.append((${pyStr(op.ref.key)}, ${pyStr(createdLabel(op, created))}, _mp_code))`,
         `_mp_id = _mp_doc["created"][${pyStr(op.ref.key)}] = _mp_ctx.create_cell(${args.join(", ")})`,
+        `_mp_labels[_mp_id] = ${pyStr(createdLabel(op, created))}`,
         `_mp_created(_mp_st, _mp_id, ${op.name === undefined ? "None" : pyStr(op.name)})`,
       ];
     }
@@ -117,7 +129,11 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
       const lines = [comment, `_mp_id = ${target(op.target)}`, "_mp_touch(_mp_ctx, _mp_st, _mp_id)", ...claim(op.name, "_mp_id", op.allowDuplicateName)];
       const args = ["_mp_id"];
       if (op.code !== undefined) {
-        lines.push(`_mp_code = ${pyStrBlock(op.code, `${INDENT}    `)}`, "_mp_sources.append((_mp_id, _mp_code))");
+        lines.push(
+          `_mp_code = ${pyStrBlock(op.code, `${INDENT}    `)}`,
+          "_mp_labels[_mp_id] = _mp_label(_mp_ctx, _mp_id)",
+          "_mp_sources.append((_mp_id, _mp_labels[_mp_id], _mp_code))",
+        );
         args.push("code=_mp_code");
       }
       args.push(...configArgs(op, version));
@@ -200,7 +216,11 @@ export function renderPlan(plan: RenderablePlan, options: ToPythonOptions = {}):
   const version = options.marimoVersion;
   requireVersion(version, CODE_MODE_SINCE, "Code mode (marimo._code_mode with run_cell)");
   const nonce = checkNonce(options.nonce ?? createNonce());
-  const body = plan.operations.flatMap((op, i) => [...renderOperation(op, i, version), ""]);
+  let created = 0;
+  const body = plan.operations.flatMap((op, i) => {
+    if (op.kind === "createCell") created += 1;
+    return [...renderOperation(op, i, version, created), ""];
+  });
   const uiNames = [...new Set(plan.operations.flatMap((op) => (op.kind === "setUiValue" ? [op.variableName] : [])))];
   return [
     "# marimo-pair code-mode batch (generated). Caller values appear only as escaped literals.",
@@ -208,6 +228,7 @@ export function renderPlan(plan: RenderablePlan, options: ToPythonOptions = {}):
     PY_EMIT + PY_BATCH_HELPERS,
     `_mp_doc = {"ok": False, "created": {}, "edited": [], "deleted": [], "moved": [], "ran": [], "ui": [], "packages": [], "cells": []}`,
     "_mp_sources = []",
+    "_mp_labels = {}",
     `_mp_phase = "queue"`,
     "try:",
     `    async with _mp_cm.get_context(${contextArgs(plan, version)}) as _mp_ctx:`,
@@ -216,7 +237,7 @@ export function renderPlan(plan: RenderablePlan, options: ToPythonOptions = {}):
     `${INDENT}_mp_phase = "apply"`,
     `    _mp_doc["ok"] = True`,
     "except Exception as _mp_exc:",
-    `    _mp_doc["error"] = _mp_failure(_mp_exc, _mp_phase, _mp_sources)`,
+    `    _mp_doc["error"] = _mp_failure(_mp_exc, _mp_phase, _mp_sources, _mp_labels, globals().get("_mp_ctx"))`,
     "else:",
     "    try:",
     `        _mp_report(_mp_ctx, _mp_doc, [${uiNames.map(pyStr).join(", ")}], ${packageOps(plan.operations)})`,

@@ -9,7 +9,7 @@ import type { ApplyResult, ApplyResultJson } from "./apply.js";
 import type { BatchFailedError } from "./errors.js";
 import type { CreatedByOperation } from "./json-operations.js";
 import { describeRefusal } from "./refusal-text.js";
-import type { RefusalVocabulary } from "./refusal-words.js";
+import type { Face } from "../hints.js";
 
 /** A created cell in the document of a JSON operation list. */
 export interface CreatedJson {
@@ -44,9 +44,9 @@ export interface RefusedDocument {
   stderr: string;
 }
 
-/** The document of a refused batch, its message in `words`. */
-export function refusedDocument(error: BatchFailedError, words: RefusalVocabulary): RefusedDocument {
-  const described = describeRefusal(error, words);
+/** The document of a refused batch, its message in `face`'s terms. */
+export function refusedDocument(error: BatchFailedError, face: Face): RefusedDocument {
+  const described = describeRefusal(error, face);
   return {
     applied: false,
     error: { code: described.code, message: described.message, ...described.facts },

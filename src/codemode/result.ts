@@ -108,7 +108,7 @@ export interface ApplyResult {
   toJSON(): ApplyResultJson;
 }
 
-/** {@link ApplyResult} as JSON (what the CLI prints and the MCP tools return). */
+/** {@link ApplyResult} as JSON (what the CLI prints and the MCP tools return). @inline */
 export interface ApplyResultJson {
   /** Always true: the batch was applied. */
   applied: true;

@@ -5,7 +5,7 @@
  */
 import { ErrorCode, MarimoPairError, type MarimoPairErrorOptions } from "../errors.js";
 
-/** Why a launch failed. */
+/** Why a launch failed. @inline */
 export type LaunchFailureReason =
   /** The port is already taken by another process. */
   | "port-in-use"

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { widgetsToText } from "./html-widgets.js";
+import { jsonOutputText } from "./json-leaves.js";
 
 /** Anything with a mimetype and data: an `ExecuteOutput` or a `CellEventOutput`. @inline */
 export interface OutputLike {
@@ -129,9 +131,12 @@ export function outputImage(output: OutputLike): InlineImage | VirtualFileImage 
   return undefined;
 }
 
-/** Plain text of an HTML fragment: tags removed, block ends as line breaks, entities decoded. */
+/**
+ * Plain text of an HTML fragment: tags removed, block ends as line breaks, entities decoded;
+ * marimo's tables as compact tables and its UI elements as one line each.
+ */
 export function htmlToText(html: string): string {
-  const text = html
+  const text = widgetsToText(html)
     .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, "")
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<\/(p|div|h[1-6]|li|tr|pre|blockquote|table|ul|ol|section)\s*>/gi, "\n")
@@ -149,10 +154,22 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
+function nestedText(mimetype: string, data: string): string {
+  if (mimetype.startsWith("image/")) return `[${mimetype} image]`;
+  return outputText({ mimetype, data }).trim();
+}
+
 /**
  * The text a person would read in an output: `text/plain` as is; HTML and markdown (which
- * marimo sends rendered as HTML) as plain text; JSON pretty-printed; marimo errors as their
- * messages; a mimebundle through its best text representation. Images give `""`.
+ * marimo sends rendered as HTML) as plain text, with marimo's tables as compact tables; JSON
+ * (a dict, list or tuple value) printed the way Python prints it, with marimo's typed leaves
+ * decoded (`text/plain+float:1.5` → `1.5`, big ints, NaN and infinities, tuples, sets); marimo
+ * errors as their messages; a mimebundle through its best text representation. Images give `""`.
+ *
+ * @example
+ * ```ts
+ * outputText({ mimetype: "application/json", data: '{"East": "text/plain+float:66209.56"}' }); // "{'East': 66209.56}"
+ * ```
  */
 export function outputText(output: OutputLike): string {
   const bundle = unpackMimeBundle(output);
@@ -162,15 +179,9 @@ export function outputText(output: OutputLike): string {
     if (mimetype === "application/vnd.marimo+error" && Array.isArray(data)) {
       return data.map((e) => (typeof e === "object" && e !== null ? String((e as Record<string, unknown>)["msg"] ?? "") : String(e))).join("\n");
     }
+    if (mimetype === "application/json") return jsonOutputText(data, nestedText);
     if (typeof data !== "string") return JSON.stringify(data, null, 2);
     if (mimetype === "text/plain") return data;
-    if (mimetype === "application/json") {
-      try {
-        return JSON.stringify(JSON.parse(data), null, 2);
-      } catch {
-        return data;
-      }
-    }
     return htmlToText(data);
   }
   return "";

@@ -49,6 +49,8 @@ export const BatchErrorSchema = z.looseObject({
   stale_cells: z.array(z.string()).optional(),
   names: z.array(z.string()).optional(),
   cell: z.string().nullable().optional(),
+  cell_label: z.string().nullable().optional(),
+  cells: z.array(z.string()).optional(),
   line: z.number().nullable().optional(),
   column: z.number().nullable().optional(),
   /** Facts of a refusal decided in the batch (duplicate name, ambiguous target, UI value, …). */

@@ -54,3 +54,29 @@ export const ErrorBodySchema = z.looseObject({
   detail: z.unknown().optional(),
   error: z.unknown().optional(),
 });
+
+/** One entry of `POST /api/home/workspace_files` (directories carry `children`). */
+export interface WorkspaceFileEntry {
+  path: string;
+  isDirectory?: boolean | undefined;
+  isMarimoFile?: boolean | undefined;
+  children?: WorkspaceFileEntry[] | undefined;
+}
+
+/** An entry of `POST /api/home/workspace_files`. */
+export const WorkspaceFileSchema: z.ZodType<WorkspaceFileEntry> = z.lazy(() =>
+  z.looseObject({
+    path: z.string(),
+    isDirectory: z.boolean().optional(),
+    isMarimoFile: z.boolean().optional(),
+    children: z.array(WorkspaceFileSchema).optional(),
+  }),
+);
+
+/** `POST {base}/api/home/workspace_files`: the notebooks a server serves; `root` is `""` for a single-file server. */
+export const WorkspaceFilesResponseSchema = z.looseObject({
+  root: z.string(),
+  files: z.array(WorkspaceFileSchema),
+});
+/** The body of `POST /api/home/workspace_files`. */
+export type WorkspaceFilesResponse = z.infer<typeof WorkspaceFilesResponseSchema>;

@@ -15,6 +15,7 @@ import { openSession, type OpenSessionOptions, type OwnedSession } from "./open.
 import { selectSession } from "./select.js";
 import { envToken } from "./env-token.js";
 import type { SessionInfo, SessionSelector } from "./types.js";
+import { servedNotebooks, type ServedNotebook } from "./workspace.js";
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
@@ -145,6 +146,13 @@ export class MarimoClient {
   async session(selector: SessionSelector = {}, options: SignalOptions = {}): Promise<NotebookSession> {
     const info = selectSession(await this.sessions(options), selector);
     return new NotebookSession(this.#context, selector, info);
+  }
+
+  /**
+   * @internal The notebooks this server serves, open or not (`findSession` opens them on demand).
+   */
+  servedNotebooks(options: SignalOptions = {}): Promise<ServedNotebook[]> {
+    return servedNotebooks(this.#http, options.signal);
   }
 
   /**

@@ -29,7 +29,7 @@ export function describeSelector(selector: SessionSelector): string {
  * Sessions matching a file, best evidence first: the exact path or filename; else a
  * path ending in `/<file>`; else the same basename.
  */
-export function matchFile(sessions: readonly SessionInfo[], file: string): SessionInfo[] {
+export function matchFile<T extends Pick<SessionInfo, "path" | "filename">>(sessions: readonly T[], file: string): T[] {
   const wanted = normalize(file);
   const exact = sessions.filter((s) => (s.path !== null && normalize(s.path) === wanted) || (s.filename !== null && normalize(s.filename) === wanted));
   if (exact.length > 0) return exact;

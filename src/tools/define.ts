@@ -7,9 +7,9 @@
  */
 import { z } from "zod";
 import { InvalidPlanError, BatchFailedError } from "../codemode/errors.js";
-import type { RefusalVocabulary } from "../codemode/refusal-words.js";
 import { refusedDocument } from "../codemode/result-json.js";
 import { isMarimoPairError } from "../errors.js";
+import { inTermsOf } from "../hints.js";
 import type { ToolAnnotations, ToolCallContext, ToolDefinition, ToolResult } from "./types.js";
 
 /** What a tool's run function gets besides its input. */
@@ -58,24 +58,15 @@ function zodProblems(error: z.ZodError): string {
     .join("\n");
 }
 
-/** How the tools word the steps a refusal suggests. */
-export const TOOL_WORDS: RefusalVocabulary = {
-  readCells: "call read_cells, which reads the cells' current code",
-  skipStalenessCheck: undefined,
-  skipValidation: undefined,
-  allowDuplicateName: "pass allow_duplicate_name: true",
-  byId: (id) => `cell: {"id": "${id}"}`,
-};
-
 /** Turn a failure into a result whose text says what went wrong and what to do. */
 export function errorResult(error: unknown): ToolResult {
   if (error instanceof z.ZodError) return failed(`Invalid input:\n${zodProblems(error)}`, "invalid_input");
   if (error instanceof BatchFailedError) {
-    const { code, message, ...facts } = refusedDocument(error, TOOL_WORDS).error;
+    const { code, message, ...facts } = refusedDocument(error, "mcp").error;
     return failed(message, code, facts);
   }
   if (error instanceof InvalidPlanError) return failed(error.message, error.code);
-  if (isMarimoPairError(error)) return failed(error.message, error.code);
+  if (isMarimoPairError(error)) return failed(inTermsOf(error.message, error.code, "mcp"), error.code);
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   return failed(message, typeof code === "string" ? code : "error");

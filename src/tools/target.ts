@@ -8,9 +8,10 @@
 import { z } from "zod";
 import { discoverServersDetailed } from "../discovery/discover.js";
 import type { DiscoveredServer } from "../discovery/types.js";
-import { AmbiguousSessionError } from "../errors.js";
 import type { MarimoClient } from "../session/client.js";
 import { connect } from "../session/connect-node.js";
+import { isOwnedSession, locateSession } from "../session/find.js";
+import { discoveredIsAllowed } from "../session/host-policy.js";
 import type { NotebookSession } from "../session/notebook.js";
 import type { SessionInfo, SessionSelector } from "../session/types.js";
 
@@ -31,21 +32,21 @@ export const NotebookTargetSchema = z.strictObject({
 /** A notebook named by a tool call or a binding. */
 export type NotebookTarget = z.infer<typeof NotebookTargetSchema>;
 
-/** The notebook was neither named by the call nor bound. */
+/**
+ * @deprecated Kept for callers that catch it; a call that names no notebook now acts on the
+ * only notebook open on any server (else `ambiguous_session` or `no_session`).
+ */
 export class NotebookNotNamedError extends Error {
   /** Always `notebook_not_named`. */
   readonly code = "notebook_not_named" as const;
 
   constructor() {
-    super(
-      "No notebook named: pass url and file (see discover_servers or list_sessions), or call bind_notebook once " +
-        "so later calls of this connection act on that notebook.",
-    );
+    super("No notebook named: pass url and file (see discover_servers or list_sessions), or call bind_notebook.");
     this.name = "NotebookNotNamedError";
   }
 }
 
-/** No running server (or none with the named notebook) could be found by discovery. */
+/** @deprecated Discovery finding no server is now `NoServerError` (code `no_server`). */
 export class ServerNotFoundError extends Error {
   /** Always `server_not_found`. */
   readonly code = "server_not_found" as const;
@@ -62,6 +63,8 @@ export interface ResolvedNotebook {
   url: string;
   /** The session (selected by file when the target names one, so it survives reloads). */
   notebook: NotebookSession;
+  /** True when this call opened the session (bind_notebook on a notebook nobody had open). */
+  opened: boolean;
 }
 
 /** Options of {@link NotebookResolver}. */
@@ -87,6 +90,7 @@ function selectorOf(target: NotebookTarget): SessionSelector {
 export class NotebookResolver {
   readonly #options: NotebookResolverOptions;
   readonly #clients = new Map<string, MarimoClient>();
+  readonly #discovered = new Set<string>();
   #binding: NotebookTarget | undefined;
 
   constructor(options: NotebookResolverOptions = {}, binding?: NotebookTarget) {
@@ -99,11 +103,15 @@ export class NotebookResolver {
     return this.#binding === undefined ? undefined : { ...this.#binding };
   }
 
-  /** The client of `url` (one per server, reused). */
+  /**
+   * The client of `url` (one per server, reused). A remote host is refused unless
+   * `allowRemote`, or discovery found it (the host policy: the Windows host under WSL).
+   */
   client(url: string): MarimoClient {
     let client = this.#clients.get(url);
     if (client === undefined) {
-      client = connect(url, { token: this.#options.token, allowRemote: this.#options.allowRemote === true });
+      const allowRemote = this.#options.allowRemote === true || this.#discovered.has(url);
+      client = connect(url, { token: this.#options.token, allowRemote });
       const key = client.url;
       const known = this.#clients.get(key);
       if (known !== undefined) client = known;
@@ -116,10 +124,12 @@ export class NotebookResolver {
   /** Discovered servers that answered. */
   async liveServers(): Promise<(DiscoveredServer & { url: string })[]> {
     const { servers } = await discoverServersDetailed(this.#options.env === undefined ? {} : { env: this.#options.env });
-    return servers.filter((s): s is DiscoveredServer & { url: string } => s.url !== null);
+    const live = servers.filter((s): s is DiscoveredServer & { url: string } => s.url !== null && discoveredIsAllowed(s));
+    for (const server of live) this.#discovered.add(server.url);
+    return live;
   }
 
-  /** The target a call means: its own fields, else the binding. */
+  /** The target a call means: its own fields, else the binding; nothing means the only open notebook. */
   targetOf(input: NotebookTarget): NotebookTarget {
     if (input.file !== undefined || input.session !== undefined) {
       const url = input.url ?? this.#binding?.url;
@@ -127,75 +137,56 @@ export class NotebookResolver {
     }
     if (input.url !== undefined) return { url: input.url };
     if (this.#binding !== undefined) return { ...this.#binding };
-    throw new NotebookNotNamedError();
+    return {};
   }
 
   /**
-   * The notebook a call acts on: the one it names, else the bound one.
+   * The notebook a call acts on: the one it names, else the bound one, else the only
+   * notebook open on any server.
    *
-   * @throws {NotebookNotNamedError} when the call names none and nothing is bound.
-   * @throws {ServerNotFoundError} when no URL is known and discovery finds no server with the notebook.
-   * @throws the library's selection and connection errors.
+   * @throws the core resolver's errors (`no_server`, `no_session`, `ambiguous_session`, …).
    */
   resolve(input: NotebookTarget, signal?: AbortSignal): Promise<ResolvedNotebook> {
-    return this.#resolveTarget(this.targetOf(input), signal);
+    return this.#resolveTarget(this.targetOf(input), false, signal);
   }
 
   /**
    * Bind this toolset to a notebook: later calls that name none act on it. The notebook is
-   * resolved now, and remembered by server URL and absolute path (or session id for an
-   * unsaved notebook).
+   * resolved now (and opened without a browser when a server serves the named file but
+   * nobody has it open), and remembered by server URL and absolute path (or session id for
+   * an unsaved notebook).
    */
-  async bind(input: NotebookTarget, signal?: AbortSignal): Promise<{ url: string; session: SessionInfo }> {
-    if (input.file === undefined && input.session === undefined && input.url === undefined) throw new NotebookNotNamedError();
-    const { url, notebook } = await this.#resolveTarget(input, signal);
+  async bind(input: NotebookTarget, signal?: AbortSignal): Promise<{ url: string; session: SessionInfo; opened: boolean }> {
+    const { url, notebook, opened } = await this.#resolveTarget(input, input.file !== undefined, signal);
     const info = notebook.info;
     this.#binding = info.path !== null ? { url, file: info.path } : { url, session: info.stableId ?? info.sessionId };
-    return { url, session: info };
+    return { url, session: info, opened };
   }
 
-  async #resolveTarget(target: NotebookTarget, signal: AbortSignal | undefined): Promise<ResolvedNotebook> {
+  async #resolveTarget(target: NotebookTarget, open: boolean, signal: AbortSignal | undefined): Promise<ResolvedNotebook> {
     if (target.file !== undefined && target.session !== undefined) {
       throw new TypeError("Name the notebook by file or by session, not both.");
     }
-    const selector = selectorOf(target);
-    if (target.url !== undefined) {
-      const client = this.client(target.url);
-      return { url: client.url, notebook: await client.session(selector, { signal }) };
+    const selector = { ...selectorOf(target), ...(open ? { open: true } : {}) };
+    const found = await locateSession(selector, {
+      ...(target.url === undefined ? {} : { urls: [target.url], discover: false }),
+      token: this.#options.token,
+      allowRemote: this.#options.allowRemote === true,
+      env: this.#options.env,
+      signal,
+      client: (url) => {
+        // locateSession applied the host policy to `target.url`; the others came from discovery.
+        this.#discovered.add(url);
+        return this.client(url);
+      },
+    });
+    if (found.opened && isOwnedSession(found.session)) {
+      // marimo keeps the session; this toolset reaches it over HTTP like any other.
+      const info = found.session.info;
+      await found.session.close();
+      return { url: found.url, notebook: await found.client.session(info.path !== null ? { file: info.path } : { sessionId: info.stableId ?? info.sessionId }, { signal }), opened: true };
     }
-    if (selector.file === undefined && selector.sessionId === undefined) throw new NotebookNotNamedError();
-    const live = await this.liveServers();
-    if (live.length === 0) {
-      throw new ServerNotFoundError(
-        "No running marimo server was discovered (only servers started with --no-token register). Pass url.",
-      );
-    }
-    const found: ResolvedNotebook[] = [];
-    const ambiguous: string[] = [];
-    await Promise.all(
-      live.map(async (server) => {
-        const client = this.client(server.url);
-        try {
-          found.push({ url: client.url, notebook: await client.session(selector, { signal }) });
-        } catch (error) {
-          // Servers that do not have the notebook, or cannot be asked, are simply not candidates.
-          if (error instanceof AmbiguousSessionError) ambiguous.push(client.url);
-        }
-      }),
-    );
-    const [only, ...more] = found;
-    if (only !== undefined && more.length === 0 && ambiguous.length === 0) return only;
-    const what = selector.file !== undefined ? `file '${selector.file}'` : `session '${selector.sessionId ?? ""}'`;
-    if (only === undefined && ambiguous.length === 0) {
-      throw new ServerNotFoundError(
-        `None of the ${live.length} running marimo servers has a notebook open that matches ${what} ` +
-          `(${live.map((s) => s.url).join(", ")}). Open it first, or pass url.`,
-      );
-    }
-    throw new ServerNotFoundError(
-      `${what} matches notebooks on more than one server (${[...found.map((f) => f.url), ...ambiguous].join(", ")}): ` +
-        "pass url, and the absolute path.",
-    );
+    return { url: found.url, notebook: found.session, opened: found.opened };
   }
 }
 

@@ -132,7 +132,8 @@ describe("without --url: two servers", () => {
   it("exec without a selector exits 1 and lists the servers", async () => {
     const run = await runCli(["exec", "-c", "1"], inState(state));
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/2 marimo servers are running.*--url.*--file PATH/s);
+    expect(run.stderr).toMatch(/2 notebooks are open, so none is picked automatically.*--file.*--url/s);
+    expect(run.stderr).toContain(first.notebookPath);
     expect(run.stderr).toContain(first.url);
     expect(run.stderr).toContain(second?.url);
   });
@@ -148,7 +149,8 @@ describe("without --url: two servers", () => {
   it("exec --file that no server has open exits 1 and lists the servers", async () => {
     const run = await runCli(["exec", "--file", "third.py", "-c", "1"], inState(state));
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/none of the 2 running marimo servers has a notebook open that matches --file 'third.py'/);
+    expect(run.stderr).toMatch(/no open notebook matches --file 'third.py'/);
+    expect(run.stderr).toContain(`${first.url}  `);
   });
 
   it("sessions shows the notebooks of both servers", async () => {

@@ -130,10 +130,10 @@ describe("two agents, two notebooks, one marimo server", () => {
     expect(await codes("a.py")).toEqual(["mark = 'A'", "http_mark = 'C1'"]);
     expect(await codes("b.py")).toEqual(["mark = 'B'", "http_mark = 'C2'"]);
 
-    // A third client sees neither binding: it must name its notebook.
+    // A third client sees neither binding: naming no notebook means the only one open, and two are.
     const unbound = await call(c3, "create_cell", { code: "stray = 1" });
     expect(unbound.isError).toBe(true);
-    expect(unbound.structuredContent).toMatchObject({ error: { code: "notebook_not_named" } });
+    expect(unbound.structuredContent).toMatchObject({ error: { code: "ambiguous_session" } });
     const listed = await call(c3, "list_sessions", { url: server.url });
     expect(text(listed)).toContain("This connection is not bound to a notebook.");
     expect(await codes("a.py")).not.toContain("stray = 1");

@@ -1,5 +1,5 @@
 /**
- * The Agent Skill (skill/SKILL.md and its references) runs as written: every fenced shell
+ * The Agent Skill (skills/marimo-pair/SKILL.md and its references) runs as written: every fenced shell
  * block is run, in order, with bash against a real marimo server, `npx marimo-pair` being the
  * built CLI. Only the example server URL is replaced by the test server's; the notebook is
  * named analysis.py, as in the skill, and discovery finds the server through the test's
@@ -15,7 +15,7 @@ import { EMPTY_NOTEBOOK, type MarimoServer, openRawSession, type RawSession, sta
 import { cliPath, NODE, prepareCli } from "./cli-helpers.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const SKILL_DIR = join(ROOT, "skill");
+const SKILL_DIR = join(ROOT, "skills", "marimo-pair");
 const EXAMPLE_URL = "http://127.0.0.1:2718";
 
 interface Block {
@@ -101,7 +101,7 @@ describe("the skill's files", () => {
     expect(links.length).toBeGreaterThan(0);
     for (const link of links) expect(existsSync(join(SKILL_DIR, link))).toBe(true);
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { files: string[] };
-    expect(pkg.files).toContain("skill");
+    expect(pkg.files).toContain("skills");
   });
 
   it("uses only commands the CLI has", () => {

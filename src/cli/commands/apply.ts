@@ -6,7 +6,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { InvalidPlanError, BatchFailedError } from "../../codemode/errors.js";
-import type { RefusalVocabulary } from "../../codemode/refusal-words.js";
 import { appliedDocument, refusedDocument } from "../../codemode/result-json.js";
 import { flag, stringOption, UsageError } from "../argv.js";
 import { ExitCode } from "../exit-codes.js";
@@ -59,15 +58,6 @@ export function parseOperations(text: string, source: string): OperationListJson
   throw new UsageError(`${source} does not hold a valid list of operations:\n${problems.join("\n")}`, "apply");
 }
 
-/** How the CLI words the steps a refusal suggests. */
-export const CLI_WORDS: RefusalVocabulary = {
-  readCells: "`marimo-pair cells` reads them all",
-  skipStalenessCheck: "pass --skip-staleness-check",
-  skipValidation: "pass --skip-validation",
-  allowDuplicateName: 'set "allow_duplicate_name": true on the operation',
-  byId: (id) => `{"id": "${id}"}`,
-};
-
 /** Run `marimo-pair apply`. */
 export async function runApply(args: ParsedArgs, io: CliIo): Promise<number> {
   const context: FailureContext = {};
@@ -99,7 +89,7 @@ export async function runApply(args: ParsedArgs, io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof InvalidPlanError) return reportFailure(io, new UsageError(error.message, "apply"), context);
     if (error instanceof BatchFailedError) {
-      const document = refusedDocument(error, CLI_WORDS);
+      const document = refusedDocument(error, "cli");
       await io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       await io.stderr.write(`marimo-pair: ${document.error.message}\n`);
       return ExitCode.Failure;

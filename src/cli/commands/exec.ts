@@ -14,7 +14,8 @@ import { reportFailure } from "../report.js";
 import type { ParsedArgs } from "../spec.js";
 import { readTargetOptions } from "../target-options.js";
 import { resolveNotebook } from "../target.js";
-import { stringOption } from "../argv.js";
+import { flag, stringOption, UsageError } from "../argv.js";
+import { outputText } from "../../outputs/decode.js";
 import type { NotebookSession } from "../../session/notebook.js";
 import { SETTLE_LIMIT_MS } from "../../session/settle.js";
 
@@ -26,8 +27,27 @@ class Interrupted extends Error {
   }
 }
 
+/** How `exec` prints the value: as marimo renders it (default), as text (`--text`), or all as JSON (`--json`). */
+type ValueMode = "raw" | "text" | "json";
+
+/** `--json`: one document with everything, printed when the run is over. */
+async function printJson(run: ExecutionStream, io: CliIo): Promise<number> {
+  const result = await run.result();
+  const document = {
+    success: result.success,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    output: { mimetype: result.output.mimetype, data: result.output.data, text: outputText(result.output) },
+    truncated: result.truncated,
+    ...(result.error === undefined ? {} : { error: result.error }),
+  };
+  await io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  return result.success ? ExitCode.Ok : ExitCode.Failure;
+}
+
 /** Drain `run` to the terminal; resolves with the exit status. */
-async function pump(run: ExecutionStream, io: CliIo): Promise<number> {
+async function pump(run: ExecutionStream, io: CliIo, mode: ValueMode): Promise<number> {
+  if (mode === "json") return printJson(run, io);
   let sawStderr = false;
   for await (const event of run) {
     if (event.type === "stdout") await io.stdout.write(event.data);
@@ -35,7 +55,7 @@ async function pump(run: ExecutionStream, io: CliIo): Promise<number> {
       sawStderr ||= event.data !== "";
       await io.stderr.write(event.data);
     } else if (event.success) {
-      const text = event.output.data;
+      const text = mode === "text" ? outputText(event.output) : event.output.data;
       if (text !== "") await io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
       return ExitCode.Ok;
     } else {
@@ -83,12 +103,14 @@ export async function runExec(args: ParsedArgs, io: CliIo): Promise<number> {
     const target = readTargetOptions(args, "exec");
     context.file = target.file;
     context.session = target.session;
+    if (flag(args, "json") && flag(args, "text")) throw new UsageError("--json and --text exclude each other", "exec");
+    const mode: ValueMode = flag(args, "json") ? "json" : flag(args, "text") ? "text" : "raw";
     const source = chooseCodeSource(stringOption(args, "code"), args.positionals[0], io.stdinIsTTY);
     const code = await readCode(source, io);
     ({ notebook } = await resolveNotebook(target, io, "exec", context));
     const run = notebook.stream(code);
     stopInterrupts = io.onInterrupt(() => run.abort(new Interrupted()));
-    return await pump(run, io);
+    return await pump(run, io, mode);
   } catch (error) {
     if (error instanceof Interrupted) {
       stopInterrupts();

@@ -9,9 +9,9 @@ import { type CommandSpec, TARGET_HELP, TARGET_OPTIONS } from "../spec.js";
 export const EXEC_SPEC: CommandSpec = {
   name: "exec",
   summary: "run Python in a notebook's kernel and stream its output",
-  options: { ...TARGET_OPTIONS, code: { type: "string", short: "c" } },
+  options: { ...TARGET_OPTIONS, code: { type: "string", short: "c" }, json: { type: "boolean" }, text: { type: "boolean" } },
   maxPositionals: 1,
-  help: `Usage: marimo-pair exec [--url URL] [--file PATH | --session ID] [-c CODE | FILE | -]
+  help: `Usage: marimo-pair exec [--url URL] [--file PATH | --session ID] [--json | --text] [-c CODE | FILE | -]
 
 Run Python in a live notebook's kernel and stream what it prints.
 
@@ -32,7 +32,13 @@ ${TARGET_HELP}
 Output:
   The code's stdout and stderr are written to this command's stdout and stderr as they
   arrive. When the code succeeds, the value of its last expression follows on stdout, as
-  marimo renders it (often HTML, e.g. <pre class='text-xs'>2</pre>).
+  marimo renders it (often HTML, e.g. <pre class='text-xs'>2</pre>), exactly as the
+  original execute-code.sh printed it.
+  --text           print the value as a person reads it instead: HTML and markdown as
+                   text, marimo's typed numbers decoded, tables as compact text
+  --json           print one JSON document when the run is over, instead of streaming:
+                   {"success", "stdout", "stderr", "output": {"mimetype", "data", "text"},
+                   "truncated"}
 
 Exit status:
   0    the code ran without error

@@ -31,8 +31,8 @@ Each call names its notebook (url + file), or acts on the notebook its connectio
 bound to: --url/--file/--session bind every connection at the start, and the agent can
 rebind its own connection with bind_notebook. Connections never share a binding.
 
-Needs the optional package @modelcontextprotocol/sdk next to marimo-pair
-(npm install @modelcontextprotocol/sdk), or: npx -y -p marimo-pair -p @modelcontextprotocol/sdk marimo-pair mcp
+Uses the package @modelcontextprotocol/sdk (a peer dependency, which npm installs with
+marimo-pair): npx -y marimo-pair mcp
 
 Binding (optional):
   --url URL        the marimo server of the bound notebook

@@ -89,12 +89,19 @@ export function bindNotebookTool(env: ToolEnv): ToolDefinition {
     name: "bind_notebook",
     description:
       "Bind this connection to one notebook, so later calls that name no notebook act on it. Only this connection is " +
-      "affected; other agents keep their own. Calls that name a notebook still act on the one they name.",
+      "affected; other agents keep their own. Calls that name a notebook still act on the one they name. When a server " +
+      "serves the named file but nobody has it open (a headless server), the notebook is opened (opened: true).",
     input: NotebookInput,
-    annotations: { ...READ, title: "Bind this connection to a notebook" },
+    annotations: { ...READ, readOnlyHint: false, title: "Bind this connection to a notebook" },
     async run(input, context) {
-      const { url, session } = await env.resolver.bind(input, context.signal);
-      return ok(`Bound to ${session.path ?? `session ${session.sessionId}`} on ${url}.`, { url, session, binding: env.resolver.binding ?? null });
+      const { url, session, opened } = await env.resolver.bind(input, context.signal);
+      const what = `${session.path ?? `session ${session.sessionId}`} on ${url}`;
+      return ok(opened ? `Opened ${what} (nobody had it open) and bound to it.` : `Bound to ${what}.`, {
+        url,
+        session,
+        opened,
+        binding: env.resolver.binding ?? null,
+      });
     },
   });
 }

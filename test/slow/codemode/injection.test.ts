@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { codeMode, InvalidPlanError, type JsonValue } from "../../../src/codemode.js";
+import { codeMode, InvalidPlanError } from "../../../src/codemode.js";
+import type { JsonValue } from "../../../src/codemode/python-literal.js";
 import { cellQuery } from "../../../src/codemode/read-queries.js";
 import { NASTY_STRINGS } from "../../unit/codemode/nasty-strings.js";
 import { codePoints, PythonOracle } from "../../unit/codemode/python-oracle.js";

@@ -19,13 +19,16 @@ const under = (edge: ImportEdge, folder: string): boolean => edge.from.startsWit
 /** What code mode may import: itself, the wire schemas, the version gates, the errors, and zod. */
 function pureTarget(edge: ImportEdge): boolean {
   if (edge.target === undefined) return isPackage(edge, "zod");
-  return edge.target.startsWith("src/codemode/") || edge.target.startsWith("src/schemas/") || edge.target === "src/version.ts" || edge.target === "src/errors.ts";
+  return edge.target.startsWith("src/codemode/") || edge.target.startsWith("src/schemas/") || edge.target === "src/version.ts" || edge.target === "src/errors.ts" || edge.target === "src/hints.ts";
 }
+
+/** The modules everything may import, which import only each other. */
+const BASE = new Set(["src/errors.ts", "src/hints.ts", "src/version.ts"]);
 
 /** The boundaries of the layout. */
 const BOUNDARIES: Boundary[] = [
   {
-    rule: "src/codemode/ imports only src/codemode/, src/schemas/, src/version.ts, src/errors.ts and zod",
+    rule: "src/codemode/ imports only src/codemode/, src/schemas/, src/version.ts, src/errors.ts, src/hints.ts and zod",
     forbids: (e) => under(e, "src/codemode/") && !pureTarget(e),
   },
   {
@@ -34,8 +37,8 @@ const BOUNDARIES: Boundary[] = [
       under(e, "src/schemas/") && !(e.target === undefined ? isPackage(e, "zod") : e.target.startsWith("src/schemas/") || e.target === "src/errors.ts"),
   },
   {
-    rule: "src/errors.ts and src/version.ts import nothing but each other",
-    forbids: (e) => (e.from === "src/errors.ts" || e.from === "src/version.ts") && e.target !== "src/errors.ts" && e.target !== "src/version.ts",
+    rule: "src/errors.ts, src/hints.ts and src/version.ts import nothing but each other",
+    forbids: (e) => BASE.has(e.from) && (e.target === undefined || !BASE.has(e.target)),
   },
   { rule: "ky only under src/http/", forbids: (e) => isPackage(e, "ky") && !under(e, "src/http/") },
   { rule: "eventsource-parser only under src/execute/", forbids: (e) => isPackage(e, "eventsource-parser") && !under(e, "src/execute/") },
@@ -110,8 +113,8 @@ describe("the checker", () => {
 
   it("reports each crossing with its file, line and import", () => {
     expect(crossings(graph, BOUNDARIES)).toEqual([
-      'src/codemode/leaky.ts:1 imports "node:fs" (src/codemode/ imports only src/codemode/, src/schemas/, src/version.ts, src/errors.ts and zod)',
-      'src/codemode/leaky.ts:2 imports "../c.js" (src/codemode/ imports only src/codemode/, src/schemas/, src/version.ts, src/errors.ts and zod)',
+      'src/codemode/leaky.ts:1 imports "node:fs" (src/codemode/ imports only src/codemode/, src/schemas/, src/version.ts, src/errors.ts, src/hints.ts and zod)',
+      'src/codemode/leaky.ts:2 imports "../c.js" (src/codemode/ imports only src/codemode/, src/schemas/, src/version.ts, src/errors.ts, src/hints.ts and zod)',
       'src/tools/fetcher.ts:1 imports "ky" (ky only under src/http/)',
       'src/outputs/shot.ts:1 imports "playwright-core" (playwright-core is an optional peer: import() it, or import its types)',
       'src/tools/fetcher.ts:2 imports "@modelcontextprotocol/sdk/client/index.js" (the MCP SDK only through src/mcp-sdk.ts)',

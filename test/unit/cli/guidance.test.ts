@@ -21,15 +21,16 @@ describe("describeFailure", () => {
   it("tells the user to open the notebook when no session exists", () => {
     const f = describeFailure(new NoSessionError("", []), { url });
     expect(f.exitCode).toBe(1);
-    expect(f.message).toMatch(/no notebook is open on http:\/\/127\.0\.0\.1:2718.*open it/);
+    expect(f.message).toMatch(/no notebook is open on http:\/\/127\.0\.0\.1:2718.*marimo-pair open --file PATH/s);
   });
 
   it("lists the sessions with their files when several are open", () => {
     const f = describeFailure(new AmbiguousSessionError("", open), { url });
     expect(f.exitCode).toBe(1);
     expect(f.message).toContain("2 notebooks are open");
-    expect(f.message).toContain("--file PATH");
+    expect(f.message).toContain("--file");
     expect(f.message).toContain("  s_a  /work/a.py\n  s_b  (unsaved notebook)");
+    expect(f.message).not.toContain("sessionId");
   });
 
   it("suggests selecting by file for a stale session id", () => {
@@ -48,11 +49,27 @@ describe("describeFailure", () => {
 
   it("points at the URL and token on connection and auth failures", () => {
     expect(describeFailure(new ConnectionError(request, "ECONNREFUSED"), { url }).message).toMatch(
-      /failed to connect to http:\/\/127\.0\.0\.1:2718\. Check the URL.*marimo-pair discover/,
+      /failed to connect to http:\/\/127\.0\.0\.1:2718\..*Check the URL.*marimo-pair discover/,
     );
     expect(describeFailure(new AuthError({ request, status: 401, detail: "Authorization header required" })).message).toMatch(
       /refused the request \(401: Authorization header required\)\. Set MARIMO_TOKEN \(or pass --token\)/,
     );
+  });
+
+  it("lists server and file when the search spanned several servers, in CLI terms", () => {
+    const across = [
+      { sessionId: "s_a", path: "/one/a.py", url: "http://127.0.0.1:1" },
+      { sessionId: "s_b", path: "/two/a.py", url: "http://127.0.0.1:2" },
+    ];
+    const f = describeFailure(new AmbiguousSessionError(" file 'a.py'", across), { file: "a.py" });
+    expect(f.message).toContain("http://127.0.0.1:1  s_a  /one/a.py");
+    expect(f.message).toContain("http://127.0.0.1:2  s_b  /two/a.py");
+    expect(f.message).toContain("--url");
+    expect(f.message).not.toContain("findSession");
+    const g = describeFailure(new NoSessionError(" file 'x.py'", across, { servers: 2 }), { file: "x.py" });
+    expect(g.message).toContain("http://127.0.0.1:1  s_a  /one/a.py");
+    expect(g.message).toContain("marimo-pair open --file PATH");
+    expect(g.message).not.toContain("findSession");
   });
 
   it("explains an incomplete stream", () => {

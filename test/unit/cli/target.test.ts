@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCommandArgs } from "../../../src/cli/argv.js";
 import { EXEC_SPEC } from "../../../src/cli/specs/exec.js";
-import { connectToUrl, isLocalHost } from "../../../src/cli/target.js";
+import { connectToUrl } from "../../../src/cli/target.js";
+import { hostKind } from "../../../src/session/host-policy.js";
 import { readTargetOptions, selectorOf, tokenOf } from "../../../src/cli/target-options.js";
 import { memoryIo } from "./memory-io.js";
 
@@ -30,16 +31,16 @@ describe("target options", () => {
   });
 });
 
-describe("isLocalHost", () => {
-  it("accepts loopback and bind-all addresses", () => {
+describe("the host policy (session/host-policy.ts)", () => {
+  it("counts loopback and bind-all addresses as this machine", () => {
     for (const host of ["localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "0.0.0.0", "::", "LOCALHOST"]) {
-      expect(isLocalHost(host), host).toBe(true);
+      expect(hostKind(host), host).toBe("local");
     }
   });
 
-  it("rejects other hosts unless listed as local", () => {
-    for (const host of ["example.com", "10.0.0.5", "192.168.1.10", "[fe80::1]"]) expect(isLocalHost(host), host).toBe(false);
-    expect(isLocalHost("172.20.0.1", ["172.20.0.1"])).toBe(true);
+  it("counts other hosts as remote, except the Windows host under WSL", () => {
+    for (const host of ["example.com", "10.0.0.5", "192.168.1.10", "[fe80::1]"]) expect(hostKind(host), host).toBe("remote");
+    expect(hostKind("172.20.0.1", "172.20.0.1")).toBe("windows-host");
   });
 });
 

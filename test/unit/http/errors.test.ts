@@ -70,7 +70,7 @@ describe("errorFromResponse", () => {
     const auth = await errorFromResponse(response(401, '{"detail": "Authorization header required"}'), REQUEST, "s_1");
     expect(auth).toBeInstanceOf(AuthError);
     expect(auth.message).toBe(
-      `POST ${REQUEST.url}: HTTP 401 (Authorization header required). The token is wrong or missing: pass \`token\` or set ` +
+      `POST ${REQUEST.url}: HTTP 401 (Authorization header required). The token is wrong or missing. Pass \`token\` or set ` +
         "MARIMO_TOKEN. A server started with --no-token answering 401 is a `marimo run` server, which never allows editing or executing.",
     );
 
@@ -118,7 +118,7 @@ describe("errorFromFailure", () => {
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toBe(
       `POST ${REQUEST.url}: could not connect (ECONNREFUSED). Is marimo running at this address? ` +
-        "Check the URL, or run discovery to find live servers.",
+        "Check the URL, or call discoverServers() to find live servers.",
     );
   });
 
@@ -162,7 +162,7 @@ describe("error classes", () => {
 
   it("say what failed", () => {
     expect(all.map((e) => e.message)).toEqual([
-      `POST ${REQUEST.url}: could not connect (ECONNRESET). Is marimo running at this address? Check the URL, or run discovery to find live servers.`,
+      `POST ${REQUEST.url}: could not connect (ECONNRESET). Is marimo running at this address? Check the URL, or call discoverServers() to find live servers.`,
       `POST ${REQUEST.url}: idle timeout after 1500 ms. No event arrived.`,
       `POST ${REQUEST.url}: HTTP 500: boom`,
       expect.stringMatching(/^POST \S+: HTTP 401 \(unauthorized\)\. The token is wrong or missing/),
@@ -171,7 +171,7 @@ describe("error classes", () => {
       expect.stringMatching(/^POST \S+: the execution stream ended before 'done'\./),
       expect.stringMatching(/^Refusing to connect to non-local host 'example\.com'/),
       expect.stringMatching(/^No notebook session is open\./),
-      "1 sessions match; select one by sessionId or absolute file path:\n  s_1  (unsaved notebook)",
+      "1 sessions match:\n  s_1  (unsaved notebook)\nSelect one by sessionId or absolute file path, or pass the server in `urls` with `discover: false`.",
       "The code raised an error: ValueError: boom",
       "Kernel status is unsupported on marimo 0.23.0; it needs marimo >= 0.23.9. Upgrade marimo.",
       "marimo refused to open the session (3000 MARIMO_UNAUTHORIZED). Pass the server's token.",

@@ -69,13 +69,39 @@ describe("outputText and htmlToText", () => {
     expect(
       outputText({ mimetype: "text/markdown", data: '<span class="markdown"><h1 id="h">Hello <em>there</em></h1><p>a &amp; b</p></span>' }),
     ).toBe("Hello there\na & b");
-    expect(outputText({ mimetype: "application/json", data: '{"a":1}' })).toBe('{\n  "a": 1\n}');
+    expect(outputText({ mimetype: "application/json", data: '{"a":1}' })).toBe("{'a': 1}");
     expect(outputText({ mimetype: "text/plain", data: "  kept  " })).toBe("  kept  ");
     expect(
       outputText({ mimetype: "application/vnd.marimo+error", data: [{ type: "exception", msg: "name 'x' is not defined" }] }),
     ).toBe("name 'x' is not defined");
     expect(outputText({ mimetype: MIMEBUNDLE, data: { "text/plain": "B", "text/html": "<b>bold</b>" } })).toBe("B");
     expect(outputText({ mimetype: "image/png", data: PNG_URL })).toBe("");
+  });
+
+  it("decodes marimo's typed JSON leaves and prints the structure like Python", () => {
+    const json = (value: unknown) => outputText({ mimetype: "application/json", data: JSON.stringify(value) });
+    expect(json({ East: "text/plain+float:66209.56", West: "text/plain+float:1.5" })).toBe("{'East': 66209.56, 'West': 1.5}");
+    expect(json(["text/plain+float:nan", "text/plain+float:inf", "text/plain+float:-inf", 1, "text/plain+float:2.0"])).toBe(
+      "[nan, inf, -inf, 1, 2.0]",
+    );
+    expect(json({ big: "text/plain+bigint:1208925819614629174706176" })).toBe("{'big': 1208925819614629174706176}");
+    expect(json({ "text/plain+int:2": "text/plain+tuple:[1, \"a\"]", "text/plain+none:": "text/plain+set:[1, 2]" })).toBe(
+      "{2: (1, 'a'), None: {1, 2}}",
+    );
+    expect(json({ "text/plain+str:text/plain+x": "text/plain+frozenset:[]", flag: true, none: null })).toBe(
+      "{'text/plain+x': frozenset(), 'flag': True, 'none': None}",
+    );
+    expect(json({ df: "text/html:<pre class='text-xs'>frame</pre>" })).toBe("{'df': frame}");
+    expect(outputText({ mimetype: "application/json", data: { already: "text/plain+float:1.0" } })).toBe("{'already': 1.0}");
+  });
+
+  it("prints marimo tables compactly and UI elements as one line", () => {
+    const rows = JSON.stringify(JSON.stringify([{ a: 1, b: "x" }, { a: 2, b: "y" }]));
+    const attr = rows.replace(/&/g, "&amp;").replace(/'/g, "&#x27;").replace(/"/g, "&quot;");
+    const table = `<marimo-ui-element object-id='o'><marimo-table data-data='${attr}' data-total-rows='2' data-label='null'></marimo-table></marimo-ui-element>`;
+    expect(outputText({ mimetype: "text/html", data: table })).toBe("a  b\n1  x\n2  y\n(2 row(s) × 2 column(s))");
+    const slider = "<marimo-ui-element object-id='o'><marimo-slider data-initial-value='3' data-label='&quot;n&quot;'></marimo-slider></marimo-ui-element>";
+    expect(outputText({ mimetype: "text/html", data: slider })).toBe('[slider "n": 3]');
   });
 
   it("drops scripts and styles and keeps line structure", () => {

@@ -90,7 +90,8 @@ describe("selectSession", () => {
     expect((error as NoSessionError).available).toEqual(DIR.map((s) => ({ sessionId: s.sessionId, path: s.path })));
     expect((error as Error).message).toBe(
       "No session matches session id 's_gone'. Open sessions:\n" +
-        "  s_a  /srv/nbs/a.py\n  s_suba  /srv/nbs/sub/a.py\n  s_b  /srv/nbs/b.py\n  s_new  (unsaved notebook)",
+        "  s_a  /srv/nbs/a.py\n  s_suba  /srv/nbs/sub/a.py\n  s_b  /srv/nbs/b.py\n  s_new  (unsaved notebook)\n" +
+        "Open it with findSession({ file, open: true }) (or client.openSession({ file })), or open it in a browser.",
     );
   });
 
@@ -116,7 +117,8 @@ describe("selectSession", () => {
       { sessionId: "s_2", path: "/p/two/nb.py" },
     ]);
     expect((error as Error).message).toBe(
-      "2 sessions match file 'nb.py'; select one by sessionId or absolute file path:\n  s_1  /p/one/nb.py\n  s_2  /p/two/nb.py",
+      "2 sessions match file 'nb.py':\n  s_1  /p/one/nb.py\n  s_2  /p/two/nb.py\n" +
+        "Select one by sessionId or absolute file path, or pass the server in `urls` with `discover: false`.",
     );
   });
 
@@ -136,17 +138,17 @@ describe("selectSession", () => {
     })();
     expect(error).toMatchObject({ code: "no_session", available: [] });
     expect((error as Error).message).toContain("file 'nb.py'");
-    expect((error as Error).message).toContain("client.openSession({ file })");
+    expect((error as Error).message).toContain("findSession({ file, open: true })");
   });
 
   it("with no selector: the only session; none → NoSessionError; several → AmbiguousSessionError", () => {
     expect(selectSession([info("s_1", "/x/nb.py")], {}).sessionId).toBe("s_1");
     expect(() => selectSession([], {})).toThrow(NoSessionError);
     expect(() => selectSession([], {})).toThrow(
-      "No notebook session is open. Open the notebook in a browser, or call client.openSession({ file }).",
+      "No notebook session is open. Open it with findSession({ file, open: true }) (or client.openSession({ file })), or open it in a browser.",
     );
     expect(() => selectSession(DIR, {})).toThrow(AmbiguousSessionError);
-    expect(() => selectSession(DIR, {})).toThrow(/^4 sessions match; select one/);
+    expect(() => selectSession(DIR, {})).toThrow(/^4 sessions match:\n/);
   });
 
   it("is stable: the same list and selector always give the same session", () => {

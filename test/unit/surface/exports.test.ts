@@ -81,7 +81,7 @@ describe("the public surface", () => {
     const main = new Map((lists.get(".") ?? []).map((n) => [n.name, n.kind]));
     expect(main.get("NotebookSession")).toBe("class");
     expect(main.get("connect")).toBe("function");
-    expect(main.get("ErrorCode")).toBe("const");
+    expect(main.get("ErrorCode")).toBe("const+type");
     expect(main.get("ExecuteOptions")).toBe("interface");
     expect(main.get("ExecuteEvent")).toBe("type");
   });

@@ -1,3 +1,6 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
@@ -13,7 +16,7 @@ import { NotebookResolver } from "../../../src/tools/target.js";
 import { createMarimoTools, TOOL_NAMES } from "../../../src/tools/toolset.js";
 
 const DESTRUCTIVE = ["delete_cell", "remove_packages", "apply_operations", "undo_last_batch"];
-const READ_ONLY = ["discover_servers", "list_sessions", "bind_notebook", "read_cells", "get_errors", "get_variables", "get_graph", "get_cell_output"];
+const READ_ONLY = ["discover_servers", "list_sessions", "read_cells", "get_errors", "get_variables", "get_graph", "get_cell_output"];
 
 describe("tool definitions", () => {
   const toolset = createMarimoTools();
@@ -95,10 +98,14 @@ describe("handlers", () => {
     expect(text).toContain("colour");
   });
 
-  it("refuse to guess a notebook: a call that names none, on an unbound toolset, is an error", async () => {
-    const result = await createMarimoTools().call("get_errors", {});
+  it("a call that names no notebook, unbound, with no server running: no_server, said in tool terms", async () => {
+    const empty = await mkdtemp(join(tmpdir(), "tools-empty-"));
+    const result = await createMarimoTools({ env: { XDG_STATE_HOME: empty, HOME: empty } }).call("get_errors", {});
     expect(result.isError).toBe(true);
-    expect(result.structuredContent).toMatchObject({ error: { code: "notebook_not_named" } });
+    expect(result.structuredContent).toMatchObject({ error: { code: "no_server" } });
+    const text = result.content[0]?.type === "text" ? result.content[0].text : "";
+    expect(text).toContain("pass url");
+    expect(text).not.toContain("urls");
   });
 
   it("answer an unknown tool name with an error result", async () => {
@@ -127,7 +134,7 @@ describe("NotebookResolver.targetOf", () => {
     expect(new NotebookResolver().targetOf({ url: "http://127.0.0.1:2" })).toEqual({ url: "http://127.0.0.1:2" });
   });
 
-  it("without a binding or a name, refuses", () => {
-    expect(() => new NotebookResolver().targetOf({})).toThrow(/No notebook named/);
+  it("without a binding or a name, means the only notebook open anywhere", () => {
+    expect(new NotebookResolver().targetOf({})).toEqual({});
   });
 });
