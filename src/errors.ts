@@ -54,6 +54,14 @@ export const ErrorCode = {
   LaunchFailed: "launch_failed",
   /** No way to run marimo was found (no project runner, no `marimo` on PATH, no `uv`). */
   MarimoNotFound: "marimo_not_found",
+  /** A tool call named no notebook and its toolset is bound to none. */
+  NotebookNotNamed: "notebook_not_named",
+  /** Discovery found no running server with the notebook, or several that have it. */
+  ServerNotFound: "server_not_found",
+  /** The optional peer `@modelcontextprotocol/sdk` is not installed. */
+  McpSdkMissing: "mcp_sdk_missing",
+  /** The command line was wrong (an unknown option, a missing value); the CLI exits with status 2. */
+  UsageError: "usage_error",
 } as const;
 
 /** Union of every {@link ErrorCode} value. */

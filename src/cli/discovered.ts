@@ -7,7 +7,7 @@
 import { discoverServersDetailed } from "../discovery/discover.js";
 import type { DiscoveryDiagnostic } from "../discovery/diagnostics.js";
 import type { DiscoveredServer } from "../discovery/types.js";
-import { AmbiguousSessionError, NoSessionError } from "../errors.js";
+import { AmbiguousSessionError, ErrorCode, NoSessionError } from "../errors.js";
 import type { MarimoClient } from "../session/client.js";
 import { connect } from "../session/connect-node.js";
 import type { SessionSelector } from "../session/types.js";
@@ -83,6 +83,7 @@ export async function notebookFromDiscovery(
     throw new CliFailure(
       `${live.length} marimo servers are running, so none is picked automatically. Choose one with --url, ` +
         `or name the notebook with --file PATH:\n${serverLines(live)}`,
+      ErrorCode.AmbiguousSession,
     );
   }
   // Several servers: use the one that has the requested notebook open.
@@ -111,6 +112,7 @@ export async function notebookFromDiscovery(
     throw new CliFailure(
       `${what} matches notebooks on more than one running server; choose the server with --url ` +
         `(and the notebook with its absolute path):\n${[...found.map((f) => `  ${f.url}`), ...ambiguousOn].join("\n")}`,
+      ErrorCode.AmbiguousSession,
     );
   }
   throw new CliFailure(

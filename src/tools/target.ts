@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { discoverServersDetailed } from "../discovery/discover.js";
 import type { DiscoveredServer } from "../discovery/types.js";
-import { AmbiguousSessionError } from "../errors.js";
+import { AmbiguousSessionError, ErrorCode, MarimoPairError } from "../errors.js";
 import type { MarimoClient } from "../session/client.js";
 import { connect } from "../session/connect-node.js";
 import type { NotebookSession } from "../session/notebook.js";
@@ -32,27 +32,26 @@ export const NotebookTargetSchema = z.strictObject({
 export type NotebookTarget = z.infer<typeof NotebookTargetSchema>;
 
 /** The notebook was neither named by the call nor bound. */
-export class NotebookNotNamedError extends Error {
+export class NotebookNotNamedError extends MarimoPairError {
   /** Always `notebook_not_named`. */
-  readonly code = "notebook_not_named" as const;
+  declare readonly code: typeof ErrorCode.NotebookNotNamed;
 
   constructor() {
     super(
+      ErrorCode.NotebookNotNamed,
       "No notebook named: pass url and file (see discover_servers or list_sessions), or call bind_notebook once " +
         "so later calls of this connection act on that notebook.",
     );
-    this.name = "NotebookNotNamedError";
   }
 }
 
 /** No running server (or none with the named notebook) could be found by discovery. */
-export class ServerNotFoundError extends Error {
+export class ServerNotFoundError extends MarimoPairError {
   /** Always `server_not_found`. */
-  readonly code = "server_not_found" as const;
+  declare readonly code: typeof ErrorCode.ServerNotFound;
 
   constructor(message: string) {
-    super(message);
-    this.name = "ServerNotFoundError";
+    super(ErrorCode.ServerNotFound, message);
   }
 }
 
