@@ -207,7 +207,7 @@ export class NotebookSession {
 
   /**
    * Watch the notebook live: cell status, output and console changes, cells created, edited,
-   * moved or deleted (by the person in the browser or by code), kernel-ready, alerts and
+   * moved or deleted (by the person in the browser or by code), `kernel_ready`, alerts and
    * banners, completed runs. Unknown notifications come through as `{ type: "other", op, data }`.
    *
    * Attaching is read-only: the watcher joins the session as a viewer (marimo's kiosk mode),

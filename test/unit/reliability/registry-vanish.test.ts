@@ -37,7 +37,7 @@ describe("a registry file that vanishes while discovery runs", () => {
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [dir] });
     expect(vanishing.size).toBe(0);
     expect(servers).toEqual([]);
-    expect(diagnostics.map((d) => [d.kind, d.file])).toEqual([["invalid-entry", join(dir, "dangling.json")]]);
+    expect(diagnostics.map((d) => [d.kind, d.file])).toEqual([["invalid_entry", join(dir, "dangling.json")]]);
     await unlink(join(dir, "dangling.json"));
   });
 });
