@@ -63,6 +63,27 @@ export class BatchFailedError extends MarimoPairError implements BatchFailureDet
   }
 }
 
+/** How a face (library, CLI, MCP tools) names the ways out of a stale-cells refusal. */
+export interface StaleCellsTerms {
+  /** How to read the cells again, e.g. `nb.cells()`. */
+  reread: string;
+  /** How to overwrite anyway, e.g. `skipStalenessCheck: true`; undefined where the face offers no way. */
+  overwrite?: string | undefined;
+}
+
+/**
+ * The advice for a stale-cells refusal, in the caller's terms: what happened, which cells,
+ * why marimo refuses, and what to do. The library, the CLI and the MCP tools all use it.
+ */
+export function staleCellsAdvice(cellId: string, staleCells: readonly string[], terms: StaleCellsTerms): string {
+  const overwrite = terms.overwrite === undefined ? "." : `, or pass ${terms.overwrite} to overwrite.`;
+  return (
+    `Cell '${cellId}' changed since its code was last read; nothing was applied. Stale cells: ` +
+    `${staleCells.join(", ") || cellId}. marimo only lets a caller overwrite code it has read, so a person's ` +
+    `edits are not lost. Read the cells again (${terms.reread}) and retry${overwrite}`
+  );
+}
+
 /**
  * marimo refused the batch because a cell it edits changed since this client (or any agent
  * of the kernel) last read its code. Read the cells again (`nb.cells()`), then retry, or
@@ -77,9 +98,7 @@ export class StaleCellsError extends BatchFailedError {
   constructor(cellId: string, staleCells: readonly string[], details: BatchFailureDetails) {
     super(
       ErrorCode.StaleCells,
-      `Cell '${cellId}' changed since its code was last read; nothing was applied. Stale cells: ` +
-        `${staleCells.join(", ") || cellId}. Read the cells again (nb.cells()) and retry, or pass ` +
-        "skipStalenessCheck: true to overwrite.",
+      staleCellsAdvice(cellId, staleCells, { reread: "nb.cells()", overwrite: "skipStalenessCheck: true" }),
       details,
     );
     this.cellId = cellId;

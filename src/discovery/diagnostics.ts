@@ -27,7 +27,7 @@ export type InvalidEntryReason =
 
 /** One schema problem in a registry file. */
 export interface EntryIssue {
-  /** Dotted path of the field (`""` for the whole document). */
+  /** Path of the field, e.g. `port` or `a.b[0]` (`""` for the whole document). */
   path: string;
   /** What is wrong with it. */
   message: string;

@@ -8,6 +8,7 @@ import { constants } from "node:fs";
 import { lstat, open, readdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type RegistryEntry, RegistryEntrySchema } from "../schemas/registry.js";
+import { describeIssue, issuePath } from "../schemas/issues.js";
 import type { DiscoveryDiagnostic, EntryIssue, InvalidEntryDiagnostic, InvalidEntryReason } from "./diagnostics.js";
 import type { RegistryDirectory } from "./paths.js";
 import { errorCode } from "./system.js";
@@ -113,8 +114,8 @@ export function parseEntryBytes(
   }
   const parsed = RegistryEntrySchema.safeParse(raw);
   if (parsed.success) return { ok: true, entry: parsed.data };
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
-  const detail = issues.map((i) => `${i.path || "<root>"}: ${i.message}`).join("; ");
+  const issues = parsed.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
+  const detail = parsed.error.issues.map((i) => describeIssue(i, "<root>")).join("; ");
   return { ok: false, diagnostic: invalid(file, "invalid_fields", detail, issues) };
 }
 

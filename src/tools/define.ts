@@ -6,8 +6,9 @@
  * @module
  */
 import { z } from "zod";
-import { InvalidPlanError, NotebookValidationError, StaleCellsError, BatchFailedError } from "../codemode/errors.js";
+import { BatchFailedError, InvalidPlanError, NotebookValidationError, StaleCellsError, staleCellsAdvice } from "../codemode/errors.js";
 import { isMarimoPairError } from "../errors.js";
+import { formatIssues } from "../schemas/issues.js";
 import type { ToolAnnotations, ToolCallContext, ToolDefinition, ToolResult } from "./types.js";
 
 /** What a tool's run function gets besides its input. */
@@ -47,23 +48,12 @@ export function failed(message: string, code: string, extra: Record<string, unkn
   return { content: [{ type: "text", text: message }], structuredContent: { error: { code, message, ...extra } }, isError: true };
 }
 
-function zodProblems(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
-      return `  ${path === "" ? "(input)" : path}: ${issue.message}`;
-    })
-    .join("\n");
-}
-
 /** Turn a failure into a result whose text says what went wrong and what to do. */
 export function errorResult(error: unknown): ToolResult {
-  if (error instanceof z.ZodError) return failed(`Invalid input:\n${zodProblems(error)}`, "invalid_input");
+  if (error instanceof z.ZodError) return failed(`Invalid input:\n${formatIssues(error.issues, "(input)")}`, "invalid_input");
   if (error instanceof StaleCellsError) {
     return failed(
-      `Nothing was applied: cell '${error.cellId}' changed since its code was last read (stale: ${error.staleCells.join(", ") || error.cellId}). ` +
-        "marimo only lets an agent overwrite code it has seen, so a person's edits are not lost. Call read_cells (it reads the " +
-        "cells' current code), check what changed, then retry.",
+      staleCellsAdvice(error.cellId, error.staleCells, { reread: "call read_cells, then check what changed" }),
       error.code,
       { cellId: error.cellId, staleCells: error.staleCells },
     );

@@ -6,13 +6,20 @@
  */
 import { readFile } from "node:fs/promises";
 import type { ApplyResult } from "../../codemode/apply.js";
-import { InvalidPlanError, NotebookValidationError, StaleCellsError, BatchFailedError } from "../../codemode/errors.js";
+import {
+  BatchFailedError,
+  InvalidPlanError,
+  NotebookValidationError,
+  StaleCellsError,
+  staleCellsAdvice,
+} from "../../codemode/errors.js";
 import { flag, stringOption, UsageError } from "../argv.js";
 import { ExitCode } from "../exit-codes.js";
 import type { FailureContext } from "../guidance.js";
 import type { CliIo } from "../io.js";
 import { type CreatedByOperation, planFromOperations } from "../../codemode/json-operations.js";
 import { OperationListJsonSchema, type OperationListJson } from "../../schemas/operations.js";
+import { formatIssues } from "../../schemas/issues.js";
 import { reportFailure } from "../report.js";
 import type { ParsedArgs } from "../spec.js";
 import { readTargetOptions } from "../target-options.js";
@@ -51,11 +58,10 @@ export function parseOperations(text: string, source: string): OperationListJson
   }
   const parsed = OperationListJsonSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
-    return `  ${path === "" ? "(document)" : path.replace(/^\./, "")}: ${issue.message}`;
-  });
-  throw new UsageError(`${source} does not hold a valid list of operations:\n${problems.join("\n")}`, "apply");
+  throw new UsageError(
+    `${source} does not hold a valid list of operations:\n${formatIssues(parsed.error.issues, "(document)")}`,
+    "apply",
+  );
 }
 
 /** The JSON printed for an applied batch. */
@@ -82,10 +88,11 @@ export function appliedDocument(result: ApplyResult, created: readonly CreatedBy
 /** What to tell the user about a refused batch, in CLI terms. */
 function refusalMessage(error: BatchFailedError): string {
   if (error instanceof StaleCellsError) {
-    return (
-      `cell '${error.cellId}' changed since its code was last read; nothing was applied. ` +
-      "Read the cells again (`marimo-pair cells` reads them all) and retry, or pass --skip-staleness-check to overwrite."
-    );
+    const advice = staleCellsAdvice(error.cellId, error.staleCells, {
+      reread: "`marimo-pair cells` reads them all",
+      overwrite: "--skip-staleness-check",
+    });
+    return `${advice.charAt(0).toLowerCase()}${advice.slice(1)}`;
   }
   if (error instanceof NotebookValidationError) {
     return `${error.message}\nFix the operations, or pass --skip-validation to insert such code on purpose.`;
