@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createHealthProber, isHealthyBody } from "../../../src/http/probe.js";
-import { cleanup, closedPort, httpServer, marimoLike, silentPort } from "./helpers.js";
+import { cleanup, closedPort, httpServer, marimoLike, silentPort } from "../../unit/discovery/helpers.js";
 
 afterEach(cleanup);
 

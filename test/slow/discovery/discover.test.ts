@@ -16,7 +16,7 @@ import {
   silentPort,
   tempDir,
   writeEntry,
-} from "./helpers.js";
+} from "../../unit/discovery/helpers.js";
 
 afterEach(cleanup);
 
