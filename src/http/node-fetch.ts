@@ -20,21 +20,10 @@ export interface NodeFetchOptions {
 let shared: typeof fetch | undefined;
 
 /**
- * The module of undici's `Agent` class alone. undici's index also builds its fetch, WebSocket,
- * caches and mocks: loading only the class takes about a third of the time (22 against 70 ms
- * here), which every CLI call pays. A variable, so that neither TypeScript nor the bundler
- * resolves this internal path; undici's index remains the fallback should a release move it.
+ * @internal undici's `Agent` class, from undici's public entry. Imported on the first request
+ * (not when the SDK is imported), so only a process that talks to marimo pays for it.
  */
-const AGENT_MODULE: string = "undici/lib/dispatcher/agent.js";
-
-/** @internal undici's `Agent` class, loaded the fast way when possible. */
 export async function loadAgent(): Promise<typeof Agent> {
-  try {
-    const module = (await import(AGENT_MODULE)) as { default?: unknown };
-    if (typeof module.default === "function" && module.default.name === "Agent") return module.default as typeof Agent;
-  } catch {
-    // Moved or renamed in some undici release: use the index.
-  }
   return (await import("undici")).Agent;
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNodeFetch, loadAgent, nodeFetch } from "../../../src/http/node-fetch.js";
+import { createNodeFetch, nodeFetch } from "../../../src/http/node-fetch.js";
 
 // A server that sends headers and one event, then stays silent (like marimo while code runs).
 let server: Server;
@@ -45,16 +45,5 @@ describe("the Node fetch", () => {
   it("by default keeps a silent response open (no 300 s body timeout)", async () => {
     expect(await silentFor(nodeFetch(), 1500)).toBe("alive");
     expect(nodeFetch()).toBe(nodeFetch());
-  });
-});
-
-describe("undici's Agent", () => {
-  it("is loaded from the class's own module, and is the class undici exports", async () => {
-    // Fails when an undici release moves the module: the SDK then falls back to the index
-    // (slower to load), and the constant in node-fetch.ts should follow the move.
-    const direct = (await import("undici/lib/dispatcher/agent.js" as string)) as { default: unknown };
-    const { Agent } = await import("undici");
-    expect(direct.default).toBe(Agent);
-    expect(await loadAgent()).toBe(Agent);
   });
 });
