@@ -20,7 +20,7 @@ const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
 const suites: { project: "unit" | "slow" | "integration"; files: string[] }[] = [
   {
     project: "unit",
-    files: ["test/unit/http", "test/unit/execute", "test/unit/discovery/registry-read.test.ts", "test/unit/reliability"],
+    files: ["test/unit/http", "test/unit/execute", "test/unit/discovery/registry-read.test.ts"],
   },
   {
     project: "slow",

@@ -8,7 +8,7 @@ import { symlink, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { discoverServersDetailed } from "../../../src/discovery/discover.js";
-import { cleanup, closedPort, entry, tempDir } from "../discovery/helpers.js";
+import { cleanup, closedPort, entry, tempDir } from "../../unit/discovery/helpers.js";
 
 /** Paths to delete just before discovery stats them. */
 const vanishing = new Set<string>();
