@@ -10,6 +10,7 @@
  * @module
  */
 import type { Agent } from "undici";
+import { PREPARE } from "./prepare-fetch.js";
 
 /** Options of {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -33,11 +34,16 @@ export async function loadAgent(): Promise<typeof Agent> {
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
   let dispatcher: Promise<Agent> | undefined;
-  return async (input, init) => {
+  const ready = (): Promise<Agent> => {
     dispatcher ??= loadAgent().then((AgentClass) => new AgentClass({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 }));
-    // Node's built-in fetch accepts an undici dispatcher per request.
-    return fetch(input, { ...init, dispatcher: await dispatcher } as RequestInit);
+    return dispatcher;
   };
+  const nodeFetchImpl = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> =>
+    // Node's built-in fetch accepts an undici dispatcher per request.
+    fetch(input, { ...init, dispatcher: await ready() } as RequestInit);
+  // The HTTP layer calls this before it starts a request's headers timer, so loading undici
+  // is never counted against the server's time to answer.
+  return Object.assign(nodeFetchImpl, { [PREPARE]: ready });
 }
 
 /** The process-wide instance of {@link createNodeFetch} used by the Node entry's `connect`. */
