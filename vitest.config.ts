@@ -12,6 +12,11 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           testTimeout: 30_000,
+          // The files of a worker share one module graph: each module is loaded once per worker
+          // rather than once per file (loading was most of the tier's time). So a unit
+          // test must not mock modules (vi.mock) or leave module state behind; such tests go
+          // to test/slow, which keeps every file isolated.
+          isolate: false,
         },
       },
       {

@@ -26,7 +26,7 @@ if (seconds > 0) setTimeout(() => stop.abort(), seconds * 1000);
 console.log(`watching ${nb.info.path ?? "the notebook"} on ${nb.url} (Ctrl-C to stop)`);
 for await (const event of nb.events({ signal: stop.signal })) {
   switch (event.type) {
-    case "kernel-ready":
+    case "kernel_ready":
       console.log(`notebook has ${event.cellIds.length} cell(s)`);
       break;
     case "cell":

@@ -17,18 +17,21 @@ const out = join(root, "test-artifacts", "reliability");
 mkdirSync(out, { recursive: true });
 const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
 
-const suites: { project: "unit" | "integration"; files: string[] }[] = [
+const suites: { project: "unit" | "slow" | "integration"; files: string[] }[] = [
   {
     project: "unit",
+    files: ["test/unit/http", "test/unit/execute", "test/unit/discovery/registry-read.test.ts"],
+  },
+  {
+    project: "slow",
     files: [
-      "test/unit/http",
-      "test/unit/execute",
-      "test/unit/codemode/injection.test.ts",
-      "test/unit/codemode/python-literal.test.ts",
-      "test/unit/discovery/registry-fuzz.test.ts",
-      "test/unit/discovery/registry-read.test.ts",
-      "test/unit/discovery/discover.test.ts",
-      "test/unit/reliability",
+      "test/slow/http",
+      "test/slow/execute",
+      "test/slow/codemode/injection.test.ts",
+      "test/slow/codemode/python-literal.test.ts",
+      "test/slow/discovery/registry-fuzz.test.ts",
+      "test/slow/discovery/discover.test.ts",
+      "test/slow/reliability",
     ],
   },
   {

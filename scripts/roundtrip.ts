@@ -13,7 +13,7 @@ if (!/^\d+$/.test(cases)) {
   process.exit(2);
 }
 const vitest = join(root, "node_modules", "vitest", "vitest.mjs");
-const result = spawnSync(process.execPath, [vitest, "run", "--project", "unit", "test/unit/codemode/python-literal.test.ts"], {
+const result = spawnSync(process.execPath, [vitest, "run", "--project", "slow", "test/slow/codemode/python-literal.test.ts"], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, MARIMO_PAIR_ROUNDTRIP_CASES: cases },

@@ -71,6 +71,12 @@ export const ErrorCode = {
   NotUiElement: "not_ui_element",
   /** A cell differs from what `expectCell` requires (a stale undo); nothing was applied. */
   CellChanged: "cell_changed",
+  /** Discovery found no running server with the notebook, or several that have it. */
+  ServerNotFound: "server_not_found",
+  /** The optional peer `@modelcontextprotocol/sdk` is not installed. */
+  McpSdkMissing: "mcp_sdk_missing",
+  /** The command line was wrong (an unknown option, a missing value); the CLI exits with status 2. */
+  UsageError: "usage_error",
 } as const;
 
 /** Union of every {@link ErrorCode} value: the `code` of a {@link MarimoPairError}. */

@@ -5,23 +5,24 @@
  *
  * @module
  */
+import { ErrorCode, MarimoPairError } from "./errors.js";
 
 /** The SDK package this project speaks MCP through. */
 export const MCP_SDK_PACKAGE = "@modelcontextprotocol/sdk";
 
 /** The SDK is not installed next to `marimo-pair`. */
-export class McpSdkMissingError extends Error {
+export class McpSdkMissingError extends MarimoPairError {
   /** Always `mcp_sdk_missing`. */
-  readonly code = "mcp_sdk_missing" as const;
+  declare readonly code: typeof ErrorCode.McpSdkMissing;
 
   constructor(options: { cause?: unknown } = {}) {
     super(
+      ErrorCode.McpSdkMissing,
       `MCP needs the optional package ${MCP_SDK_PACKAGE}, which is not installed. ` +
         `Install it beside marimo-pair (npm install ${MCP_SDK_PACKAGE}), or run the server with ` +
         `npx -y -p marimo-pair -p ${MCP_SDK_PACKAGE} marimo-pair mcp.`,
-      options.cause === undefined ? undefined : { cause: options.cause },
+      options,
     );
-    this.name = "McpSdkMissingError";
   }
 }
 

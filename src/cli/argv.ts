@@ -6,16 +6,16 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { ErrorCode, MarimoPairError } from "../errors.js";
 import { COMMON_OPTIONS, type CommandSpec, type OptionSpec, type ParsedArgs } from "./spec.js";
 
 /** A mistake on the command line; the CLI prints it with a pointer to `--help` and exits 2. */
-export class UsageError extends Error {
+export class UsageError extends MarimoPairError {
   /** The command whose usage was wrong, or undefined for the top level. */
   readonly command: string | undefined;
 
   constructor(message: string, command?: string) {
-    super(message);
-    this.name = "UsageError";
+    super(ErrorCode.UsageError, message);
     this.command = command;
   }
 }

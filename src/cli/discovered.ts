@@ -42,7 +42,7 @@ export async function liveServers(io: CliIo): Promise<LiveServers> {
 
 function connectDiscovered(server: DiscoveredServer, options: TargetOptions, io: CliIo): MarimoClient {
   // Discovered addresses are this machine's, or the Windows host's seen from WSL.
-  return connect(server, { token: tokenOf(options, io.env), allowRemote: server.origin === "windows-host" });
+  return connect(server, { token: tokenOf(options, io.env), allowRemote: server.origin === "windows_host" });
 }
 
 function diagnosticLines(diagnostics: readonly DiscoveryDiagnostic[]): string {

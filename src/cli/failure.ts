@@ -4,11 +4,15 @@
  *
  * @module
  */
+import { ErrorCode, MarimoPairError } from "../errors.js";
 
 /** A failure whose message already says what happened and what to do. */
-export class CliFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CliFailure";
+export class CliFailure extends MarimoPairError {
+  /**
+   * @param code - which kind of failure it is: `server_not_found` unless given (no server, or
+   *   none with the notebook), `ambiguous_session` when several servers could be meant.
+   */
+  constructor(message: string, code: ErrorCode = ErrorCode.ServerNotFound) {
+    super(code, message);
   }
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import { ErrorCode, MarimoPairError, type MarimoPairErrorOptions } from "../errors.js";
-import { hintFor } from "../hints.js";
+import { hintFor, WORDS } from "../hints.js";
+import { staleCellsText } from "./refusal-words.js";
 
 /** A plan is malformed; detected while building it, before anything is sent to marimo. */
 export class InvalidPlanError extends MarimoPairError {
@@ -82,8 +83,7 @@ export class StaleCellsError extends BatchFailedError {
   constructor(cellId: string, staleCells: readonly string[], details: BatchFailureDetails) {
     super(
       ErrorCode.StaleCells,
-      `Cell '${cellId}' changed since its code was last read; nothing was applied. Stale cells: ` +
-        `${staleCells.join(", ") || cellId}. ${hintFor("stale_cells", "library")}`,
+      staleCellsText(cellId, staleCells, WORDS.library),
       details,
     );
     this.cellId = cellId;

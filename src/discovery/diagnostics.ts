@@ -17,17 +17,17 @@ export type InvalidEntryReason =
   /** It could not be opened or read (permissions, I/O error). */
   | "unreadable"
   /** It is a directory, device or pipe, not a regular file. */
-  | "not-a-file"
+  | "not_a_file"
   /** It is larger than `maxEntryBytes`. */
-  | "too-large"
+  | "too_large"
   /** It is not UTF-8 JSON. */
-  | "invalid-json"
+  | "invalid_json"
   /** It is JSON but fields are missing or have the wrong type. */
-  | "invalid-fields";
+  | "invalid_fields";
 
 /** One schema problem in a registry file. @inline */
 export interface EntryIssue {
-  /** Dotted path of the field (`""` for the whole document). */
+  /** Path of the field, e.g. `port` or `a.b[0]` (`""` for the whole document). */
   path: string;
   /** What is wrong with it. */
   message: string;
@@ -47,20 +47,20 @@ export interface EntryDiagnosticFields {
 
 /** A registry file that is not a valid entry; it is skipped and left in place. @inline */
 export interface InvalidEntryDiagnostic {
-  kind: "invalid-entry";
+  kind: "invalid_entry";
   severity: "warning";
   /** Absolute path of the file. */
   file: string;
   message: string;
   /** What is wrong. */
   reason: InvalidEntryReason;
-  /** Schema problems (for `invalid-fields`), otherwise empty. */
+  /** Schema problems (for `invalid_fields`), otherwise empty. */
   issues: readonly EntryIssue[];
 }
 
 /** A registry directory that exists but cannot be listed. @inline */
 export interface RegistryUnreadableDiagnostic {
-  kind: "registry-unreadable";
+  kind: "registry_unreadable";
   severity: "warning";
   /** The directory. */
   file: string;
@@ -71,7 +71,7 @@ export interface RegistryUnreadableDiagnostic {
 
 /** Under WSL, the Windows host's registry could not be located; only local servers are listed. @inline */
 export interface WindowsHostRegistryUnavailableDiagnostic {
-  kind: "windows-host-registry-unavailable";
+  kind: "windows_host_registry_unavailable";
   severity: "info";
   /** No file: the directory itself is unknown. */
   file: null;
@@ -80,7 +80,7 @@ export interface WindowsHostRegistryUnavailableDiagnostic {
 
 /** The process may be alive (or its state is unknown), but nothing answered `/health`; the file is kept. @inline */
 export interface NotRespondingDiagnostic extends EntryDiagnosticFields {
-  kind: "not-responding";
+  kind: "not_responding";
   severity: "warning";
   message: string;
   /** `alive` or `unknown` (a `dead` pid with no answer is a stale entry instead). */
@@ -91,7 +91,7 @@ export interface NotRespondingDiagnostic extends EntryDiagnosticFields {
 
 /** A Windows-host server (seen from WSL) that did not answer at any candidate address; with hints. @inline */
 export interface WindowsHostUnreachableDiagnostic extends EntryDiagnosticFields {
-  kind: "windows-host-unreachable";
+  kind: "windows_host_unreachable";
   severity: "warning";
   message: string;
   /** `alive` or `unknown`. */
@@ -104,7 +104,7 @@ export interface WindowsHostUnreachableDiagnostic extends EntryDiagnosticFields 
 
 /** Something that is not marimo answered `/health` at a server's address. @inline */
 export interface NotMarimoDiagnostic extends EntryDiagnosticFields {
-  kind: "not-marimo";
+  kind: "not_marimo";
   severity: "warning";
   message: string;
   /** The base URL that answered. */
@@ -115,7 +115,7 @@ export interface NotMarimoDiagnostic extends EntryDiagnosticFields {
 
 /** The entry's pid is alive but belongs to a program that does not look like marimo (pids are reused). @inline */
 export interface PidReuseDiagnostic extends EntryDiagnosticFields {
-  kind: "pid-reuse-suspected";
+  kind: "pid_reuse_suspected";
   severity: "warning";
   message: string;
   /** The command line (local) or image name (Windows host) now holding the pid. */
@@ -124,23 +124,23 @@ export interface PidReuseDiagnostic extends EntryDiagnosticFields {
 
 /** A stale file (process gone, nothing answering) was deleted. @inline */
 export interface StaleEntryRemovedDiagnostic extends EntryDiagnosticFields {
-  kind: "stale-entry-removed";
+  kind: "stale_entry_removed";
   severity: "info";
   message: string;
 }
 
 /** A stale file was left in place: pruning is off, or the file changed since it was read. @inline */
 export interface StaleEntryKeptDiagnostic extends EntryDiagnosticFields {
-  kind: "stale-entry-kept";
+  kind: "stale_entry_kept";
   severity: "info";
   message: string;
   /** Why it was kept. */
-  reason: "prune-disabled" | "file-changed";
+  reason: "prune_disabled" | "file_changed";
 }
 
 /** Deleting a stale file failed. @inline */
 export interface RemoveFailedDiagnostic extends EntryDiagnosticFields {
-  kind: "remove-failed";
+  kind: "remove_failed";
   severity: "warning";
   message: string;
   /** The error's code or message. */
@@ -169,7 +169,7 @@ export function describeAttempts(attempts: readonly HealthProbeResult[]): string
   return attempts
     .map((a) => {
       if (a.outcome === "unreachable") return `${a.url} (${a.reason})`;
-      if (a.outcome === "not-marimo") return `${a.url} (HTTP ${a.status}, not marimo)`;
+      if (a.outcome === "not_marimo") return `${a.url} (HTTP ${a.status}, not marimo)`;
       return `${a.url} (${a.outcome})`;
     })
     .join(", ");

@@ -45,12 +45,12 @@ export async function locateRegistryDirectories(options: RegistryDirectoriesOpti
   const local: RegistryDirectory = { path: registryDirectory(options), origin: "local" };
   if (!(await detectWsl(options, system))) return { directories: [local], diagnostics: [] };
   const lookup = await windowsHostRegistry(system, options.signal);
-  if (lookup.ok) return { directories: [local, { path: lookup.path, origin: "windows-host" }], diagnostics: [] };
+  if (lookup.ok) return { directories: [local, { path: lookup.path, origin: "windows_host" }], diagnostics: [] };
   return {
     directories: [local],
     diagnostics: [
       {
-        kind: "windows-host-registry-unavailable",
+        kind: "windows_host_registry_unavailable",
         severity: "info",
         file: null,
         message:
@@ -64,7 +64,7 @@ export async function locateRegistryDirectories(options: RegistryDirectoriesOpti
 /**
  * The registry directories discovery reads, the way marimo computes them: the local one
  * ({@link registryDirectory}) and, under WSL, the Windows host's `%USERPROFILE%\.marimo\servers`
- * as a WSL path (tagged `origin: "windows-host"`). Directories need not exist.
+ * as a WSL path (tagged `origin: "windows_host"`). Directories need not exist.
  *
  * @throws the caller's `signal.reason` when aborted.
  * @example

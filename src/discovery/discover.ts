@@ -20,7 +20,7 @@ import { wslGateway } from "./wsl.js";
 export interface DiscoverOptions extends RegistryDirectoriesOptions {
   /**
    * Read these registry directories instead of the computed ones (a string is a local
-   * directory). No Windows-host lookup is made then, unless a directory says `windows-host`.
+   * directory). No Windows-host lookup is made then, unless a directory says `windows_host`.
    * @default the result of `registryDirectories(options)`
    */
   directories?: readonly (string | RegistryDirectory)[] | undefined;
@@ -127,7 +127,7 @@ export async function discoverServersDetailed(options: DiscoverOptions = {}): Pr
   }
   signal?.throwIfAborted();
 
-  const hasWindowsHost = files.some((f) => f.origin === "windows-host");
+  const hasWindowsHost = files.some((f) => f.origin === "windows_host");
   let processes: Promise<Map<number, string> | undefined> | undefined;
   const prober = createHealthProber({ fetch: options.fetch, timeoutMs, connectTimeoutMs });
   try {

@@ -47,7 +47,7 @@ export interface EntryVerdict {
 export async function judgeEntry(file: RegistryFile, context: LivenessContext): Promise<EntryVerdict> {
   const { entry } = file;
   const address = { host: entry.host, port: entry.port, baseUrl: entry.base_url };
-  const windows = file.origin === "windows-host";
+  const windows = file.origin === "windows_host";
   const candidates = windows
     ? windowsHostCandidates(address, context.gateway, context.localPorts)
     : { urls: localCandidates(address), loopbackSkipped: false };
@@ -75,7 +75,7 @@ export async function judgeEntry(file: RegistryFile, context: LivenessContext): 
   };
   if (healthy !== undefined) return { server, stale: false, diagnostics: [] };
 
-  const answered = attempts.filter((a) => a.outcome === "not-marimo");
+  const answered = attempts.filter((a) => a.outcome === "not_marimo");
   if (pidState === "dead" && answered.length === 0) return { server: undefined, stale: true, diagnostics: [] };
 
   const fields = entryFields(file);
@@ -85,7 +85,7 @@ export async function judgeEntry(file: RegistryFile, context: LivenessContext): 
   if (windows) {
     const hints = windowsHostHints(address, context.gateway, attempts, candidates.loopbackSkipped);
     diagnostics.push({
-      kind: "windows-host-unreachable",
+      kind: "windows_host_unreachable",
       severity: "warning",
       ...fields,
       pidState,
@@ -95,9 +95,9 @@ export async function judgeEntry(file: RegistryFile, context: LivenessContext): 
         `Windows-host ${who} did not answer from WSL (${pidText(pidState)}; ` +
         `tried ${describeAttempts(attempts)}). ${hints.join(" ")}`,
     });
-  } else if (other !== undefined && other.outcome === "not-marimo") {
+  } else if (other !== undefined && other.outcome === "not_marimo") {
     diagnostics.push({
-      kind: "not-marimo",
+      kind: "not_marimo",
       severity: "warning",
       ...fields,
       url: other.url,
@@ -109,7 +109,7 @@ export async function judgeEntry(file: RegistryFile, context: LivenessContext): 
     });
   } else {
     diagnostics.push({
-      kind: "not-responding",
+      kind: "not_responding",
       severity: "warning",
       ...fields,
       pidState,
@@ -126,7 +126,7 @@ export async function judgeEntry(file: RegistryFile, context: LivenessContext): 
       : await localProcessCommand(entry.pid, context.system, context.platform);
     if (command !== undefined && !couldBeMarimo(command)) {
       diagnostics.push({
-        kind: "pid-reuse-suspected",
+        kind: "pid_reuse_suspected",
         severity: "warning",
         ...fields,
         command,
@@ -165,7 +165,7 @@ export function windowsHostHints(
     );
   }
   const viaGateway = attempts.find((a) => gateway !== undefined && a.url.includes(`//${gateway}:`));
-  const dropped = viaGateway?.outcome === "unreachable" && ["connect-timeout", "timeout"].includes(viaGateway.reason);
+  const dropped = viaGateway?.outcome === "unreachable" && ["connect_timeout", "timeout"].includes(viaGateway.reason);
   if (dropped) {
     hints.push(
       `Windows Firewall may be dropping connections from WSL: allow inbound TCP port ${address.port} on the ` +

@@ -15,7 +15,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface RegistryDirectory {
   /** The directory (as computed; relative when `XDG_STATE_HOME` is relative). */
   path: string;
-  /** `local`, or `windows-host` for the Windows host's registry read from WSL. */
+  /** `local`, or `windows_host` for the Windows host's registry read from WSL. */
   origin: ServerOrigin;
 }
 

@@ -37,9 +37,9 @@ export async function removeStaleFile(
   const what = `Registry file ${file.file} (${file.entry.server_id}, pid ${file.entry.pid})`;
   if (!prune) {
     return {
-      kind: "stale-entry-kept",
+      kind: "stale_entry_kept",
       severity: "info",
-      reason: "prune-disabled",
+      reason: "prune_disabled",
       ...fields,
       message: `${what} is stale: the process is gone and nothing answers. Left in place (pruning is off).`,
     };
@@ -48,12 +48,12 @@ export async function removeStaleFile(
   if (!current.ok || !sameBytes(current.bytes, file.bytes)) {
     if (!current.ok && current.reason === "unreadable" && current.detail === "ENOENT") {
       // Already gone (its server shut down, or another discovery removed it).
-      return { kind: "stale-entry-removed", severity: "info", ...fields, message: `${what} was stale and is gone.` };
+      return { kind: "stale_entry_removed", severity: "info", ...fields, message: `${what} was stale and is gone.` };
     }
     return {
-      kind: "stale-entry-kept",
+      kind: "stale_entry_kept",
       severity: "info",
-      reason: "file-changed",
+      reason: "file_changed",
       ...fields,
       message: `${what} changed while discovery ran (a server may have restarted there); left in place.`,
     };
@@ -64,7 +64,7 @@ export async function removeStaleFile(
     const code = errorCode(error);
     if (code !== "ENOENT") {
       return {
-        kind: "remove-failed",
+        kind: "remove_failed",
         severity: "warning",
         ...fields,
         error: code ?? String(error),
@@ -73,7 +73,7 @@ export async function removeStaleFile(
     }
   }
   return {
-    kind: "stale-entry-removed",
+    kind: "stale_entry_removed",
     severity: "info",
     ...fields,
     message: `Removed stale ${what.charAt(0).toLowerCase()}${what.slice(1)}: the process is gone and nothing answers.`,

@@ -8,6 +8,7 @@ import { constants } from "node:fs";
 import { lstat, open, readdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type RegistryEntry, RegistryEntrySchema } from "../schemas/registry.js";
+import { describeIssue, issuePath } from "../schemas/issues.js";
 import type { DiscoveryDiagnostic, EntryIssue, InvalidEntryDiagnostic, InvalidEntryReason } from "./diagnostics.js";
 import type { RegistryDirectory } from "./paths.js";
 import { errorCode } from "./system.js";
@@ -49,7 +50,7 @@ const CHUNK_BYTES = 16 * 1024;
 export async function readBoundedFile(file: string, maxBytes: number): Promise<ReadBytesResult> {
   try {
     const info = await stat(file);
-    if (!info.isFile()) return { ok: false, reason: "not-a-file", detail: "not a regular file" };
+    if (!info.isFile()) return { ok: false, reason: "not_a_file", detail: "not a regular file" };
     const handle = await open(file, constants.O_RDONLY | NONBLOCK);
     try {
       const chunks: Uint8Array[] = [];
@@ -62,24 +63,24 @@ export async function readBoundedFile(file: string, maxBytes: number): Promise<R
         chunks.push(chunk.subarray(0, bytesRead));
         length += bytesRead;
       }
-      if (length > maxBytes) return { ok: false, reason: "too-large", detail: `larger than ${maxBytes} bytes` };
+      if (length > maxBytes) return { ok: false, reason: "too_large", detail: `larger than ${maxBytes} bytes` };
       return { ok: true, bytes: Buffer.concat(chunks, length) };
     } finally {
       await handle.close();
     }
   } catch (error) {
     const code = errorCode(error);
-    if (code === "EISDIR") return { ok: false, reason: "not-a-file", detail: "a directory" };
+    if (code === "EISDIR") return { ok: false, reason: "not_a_file", detail: "a directory" };
     return { ok: false, reason: "unreadable", detail: code ?? String(error) };
   }
 }
 
 const REASON_TEXT: Record<InvalidEntryReason, string> = {
   unreadable: "cannot be read",
-  "not-a-file": "is not a regular file",
-  "too-large": "is too large",
-  "invalid-json": "is not valid JSON",
-  "invalid-fields": "is not a marimo registry entry",
+  "not_a_file": "is not a regular file",
+  "too_large": "is too large",
+  "invalid_json": "is not valid JSON",
+  "invalid_fields": "is not a marimo registry entry",
 };
 
 function invalid(
@@ -89,7 +90,7 @@ function invalid(
   issues: EntryIssue[] = [],
 ): InvalidEntryDiagnostic {
   return {
-    kind: "invalid-entry",
+    kind: "invalid_entry",
     severity: "warning",
     file,
     reason,
@@ -109,13 +110,13 @@ export function parseEntryBytes(
     raw = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, diagnostic: invalid(file, "invalid-json", detail) };
+    return { ok: false, diagnostic: invalid(file, "invalid_json", detail) };
   }
   const parsed = RegistryEntrySchema.safeParse(raw);
   if (parsed.success) return { ok: true, entry: parsed.data };
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
-  const detail = issues.map((i) => `${i.path || "<root>"}: ${i.message}`).join("; ");
-  return { ok: false, diagnostic: invalid(file, "invalid-fields", detail, issues) };
+  const issues = parsed.error.issues.map((i) => ({ path: issuePath(i.path), message: i.message }));
+  const detail = parsed.error.issues.map((i) => describeIssue(i, "<root>")).join("; ");
+  return { ok: false, diagnostic: invalid(file, "invalid_fields", detail, issues) };
 }
 
 /** True when nothing, not even a dangling symlink, is at `file` any more. */
@@ -142,7 +143,7 @@ export async function readRegistryDirectory(directory: RegistryDirectory, maxByt
     const code = errorCode(error);
     if (code === "ENOENT") return { files: [], diagnostics: [] };
     const diagnostic: DiscoveryDiagnostic = {
-      kind: "registry-unreadable",
+      kind: "registry_unreadable",
       severity: "warning",
       file: dir,
       origin: directory.origin,

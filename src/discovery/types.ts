@@ -6,7 +6,7 @@
  */
 
 /** Where a registry entry was found. @inline */
-export type ServerOrigin = "local" | "windows-host";
+export type ServerOrigin = "local" | "windows_host";
 
 /** What is known about a registry entry's process. @inline */
 export type PidState = "alive" | "dead" | "unknown";
@@ -17,7 +17,7 @@ export interface DiscoveredServer {
   serverId: string;
   /** The base URL that answered `/health` (including the `base_url` prefix), or null when nothing answered. */
   url: string | null;
-  /** `local`, or `windows-host` for entries of the Windows host read from WSL. */
+  /** `local`, or `windows_host` for entries of the Windows host read from WSL. */
   origin: ServerOrigin;
   /** marimo version of the server. */
   version: string;

@@ -11,6 +11,7 @@ import { parseJsonText, parseWire } from "../schemas/parse.js";
 import { isLoopbackHost, joinUrl } from "./base-url.js";
 import { keepingRequests } from "./keep-request.js";
 import { loadKy } from "./ky-loader.js";
+import { prepareFetch } from "./prepare-fetch.js";
 import { errorFromFailure, errorFromResponse, type KyGuards } from "./errors.js";
 
 /** Options of {@link createHttp}. */
@@ -79,7 +80,8 @@ export function createHttp(options: HttpOptions): Http {
   if (options.token !== undefined && options.token !== "") headers["Authorization"] = `Bearer ${options.token}`;
   let loaded: Promise<{ instance: KyInstance; guards: KyGuards }> | undefined;
   const load = () => {
-    loaded ??= loadKy().then((ky) => ({
+    // Both loaded before the first request's headers timer starts.
+    loaded ??= Promise.all([loadKy(), prepareFetch(options.fetch)]).then(([ky]) => ({
       guards: ky,
       instance: ky.default.create({
         headers,

@@ -10,6 +10,7 @@
  * @module
  */
 import type { Agent } from "undici";
+import { PREPARE } from "./prepare-fetch.js";
 
 /** Options of {@link createNodeFetch}. */
 export interface NodeFetchOptions {
@@ -20,21 +21,10 @@ export interface NodeFetchOptions {
 let shared: typeof fetch | undefined;
 
 /**
- * The module of undici's `Agent` class alone. undici's index also builds its fetch, WebSocket,
- * caches and mocks: loading only the class takes about a third of the time (22 against 70 ms
- * here), which every CLI call pays. A variable, so that neither TypeScript nor the bundler
- * resolves this internal path; undici's index remains the fallback should a release move it.
+ * @internal undici's `Agent` class, from undici's public entry. Imported on the first request
+ * (not when the SDK is imported), so only a process that talks to marimo pays for it.
  */
-const AGENT_MODULE: string = "undici/lib/dispatcher/agent.js";
-
-/** @internal undici's `Agent` class, loaded the fast way when possible. */
 export async function loadAgent(): Promise<typeof Agent> {
-  try {
-    const module = (await import(AGENT_MODULE)) as { default?: unknown };
-    if (typeof module.default === "function" && module.default.name === "Agent") return module.default as typeof Agent;
-  } catch {
-    // Moved or renamed in some undici release: use the index.
-  }
   return (await import("undici")).Agent;
 }
 
@@ -44,11 +34,16 @@ export async function loadAgent(): Promise<typeof Agent> {
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
   let dispatcher: Promise<Agent> | undefined;
-  return async (input, init) => {
+  const ready = (): Promise<Agent> => {
     dispatcher ??= loadAgent().then((AgentClass) => new AgentClass({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 }));
-    // Node's built-in fetch accepts an undici dispatcher per request.
-    return fetch(input, { ...init, dispatcher: await dispatcher } as RequestInit);
+    return dispatcher;
   };
+  const nodeFetchImpl = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> =>
+    // Node's built-in fetch accepts an undici dispatcher per request.
+    fetch(input, { ...init, dispatcher: await ready() } as RequestInit);
+  // The HTTP layer calls this before it starts a request's headers timer, so loading undici
+  // is never counted against the server's time to answer.
+  return Object.assign(nodeFetchImpl, { [PREPARE]: ready });
 }
 
 /** The process-wide instance of {@link createNodeFetch} used by the Node entry's `connect`. */

@@ -23,13 +23,13 @@ export type ProbeFailureReason =
   /** The port is closed (connection refused). */
   | "refused"
   /** The TCP connection could not be opened in time (a firewall that drops packets, a host that is down). */
-  | "connect-timeout"
+  | "connect_timeout"
   /** Connected, but no complete answer within the probe timeout. */
   | "timeout"
   /** The connection was reset or closed early. */
   | "reset"
   /** No route to the host or network. */
-  | "no-route"
+  | "no_route"
   /** The host name could not be resolved. */
   | "dns"
   /** Anything else (the `detail` says what). */
@@ -40,7 +40,7 @@ export type HealthProbeResult =
   /** A marimo answered `{"status": "healthy"}`. */
   | { outcome: "healthy"; url: string; status: number }
   /** Something answered, but not like marimo (wrong status or body). */
-  | { outcome: "not-marimo"; url: string; status: number; excerpt: string }
+  | { outcome: "not_marimo"; url: string; status: number; excerpt: string }
   /** Nothing answered. */
   | { outcome: "unreachable"; url: string; reason: ProbeFailureReason; detail: string }
   /** The caller's signal aborted the probe; says nothing about the server. */
@@ -108,7 +108,7 @@ export function createHealthProber(options: HealthProberOptions = {}): HealthPro
         const response = await ky.get(url, { signal: combined, headers: { Accept: "application/json" } });
         const text = await readBounded(response);
         if (response.ok && isHealthyBody(text)) return { outcome: "healthy", url: baseUrl, status: response.status };
-        return { outcome: "not-marimo", url: baseUrl, status: response.status, excerpt: excerptOf(text) };
+        return { outcome: "not_marimo", url: baseUrl, status: response.status, excerpt: excerptOf(text) };
       } catch (error) {
         if (signal?.aborted === true) return { outcome: "aborted", url: baseUrl };
         return { outcome: "unreachable", url: baseUrl, ...classify(error, deadline.aborted) };
@@ -167,8 +167,8 @@ function classify(error: unknown, timedOut: boolean): { reason: ProbeFailureReas
   const detail = codes[0] ?? (error instanceof Error ? error.message : String(error));
   const has = (...wanted: string[]) => codes.some((c) => wanted.includes(c));
   if (has("ECONNREFUSED")) return { reason: "refused", detail };
-  if (has("UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT")) return { reason: "connect-timeout", detail };
-  if (has("EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN")) return { reason: "no-route", detail };
+  if (has("UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT")) return { reason: "connect_timeout", detail };
+  if (has("EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN")) return { reason: "no_route", detail };
   if (has("ENOTFOUND", "EAI_AGAIN", "EAI_NONAME")) return { reason: "dns", detail };
   if (has("ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED")) return { reason: "reset", detail };
   const name = error instanceof Error ? error.name : "";

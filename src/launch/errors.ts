@@ -8,11 +8,11 @@ import { ErrorCode, MarimoPairError, type MarimoPairErrorOptions } from "../erro
 /** Why a launch failed. @inline */
 export type LaunchFailureReason =
   /** The port is already taken by another process. */
-  | "port-in-use"
+  | "port_in_use"
   /** marimo could not open the notebook (missing parent directory, permissions, not a file). */
-  | "notebook-unreadable"
+  | "notebook_unreadable"
   /** marimo exited during startup for another reason. */
-  | "startup-crash"
+  | "startup_crash"
   /** marimo did not become ready before the deadline. */
   | "timeout";
 
@@ -37,7 +37,7 @@ function formatTail(tail: string): string {
  * @example
  * ```ts
  * try { await launchServer({ notebook: "nb.py", port: 2718 }) } catch (e) {
- *   if (e instanceof LaunchError && e.reason === "port-in-use") console.error("pick another port");
+ *   if (e instanceof LaunchError && e.reason === "port_in_use") console.error("pick another port");
  * }
  * ```
  */

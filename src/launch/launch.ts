@@ -120,8 +120,8 @@ async function sandboxFlag(command: readonly string[], cwd: string, env: Record<
  * exits.
  *
  * @throws {MarimoNotFoundError} when no way to run marimo is found.
- * @throws {LaunchError} when marimo does not come up (`reason`: `port-in-use`,
- *   `notebook-unreadable`, `startup-crash`, `timeout`), with marimo's stderr tail.
+ * @throws {LaunchError} when marimo does not come up (`reason`: `port_in_use`,
+ *   `notebook_unreadable`, `startup_crash`, `timeout`), with marimo's stderr tail.
  * @example
  * ```ts
  * const server = await launchServer({ notebook: "analysis.py", headless: true });
@@ -163,7 +163,7 @@ export async function launchServer(options: LaunchOptions = {}): Promise<Launche
   if (options.port !== undefined && !(await isPortFree(options.port, host))) {
     // Not started at all: a marimo that fails to bind still removes the registry entry of
     // the server that holds the port (it registers before binding and deregisters on exit).
-    throw new LaunchError("port-in-use", `port ${options.port} on ${host} is already in use; marimo was not started`, {
+    throw new LaunchError("port_in_use", `port ${options.port} on ${host} is already in use; marimo was not started`, {
       stderrTail: "",
       attempt: { argv: argvFor(options.port), cwd },
       exitCode: null,
@@ -189,7 +189,7 @@ export async function launchServer(options: LaunchOptions = {}): Promise<Launche
       });
     } catch (error) {
       // A port chosen here can be taken by another process before marimo binds it: take the next one.
-      const raced = error instanceof LaunchError && error.reason === "port-in-use" && options.port === undefined;
+      const raced = error instanceof LaunchError && error.reason === "port_in_use" && options.port === undefined;
       if (!raced || attempt >= PORT_RACE_ATTEMPTS || Date.now() > deadline) throw error;
       port = await pickPort(host, port + 1);
     }

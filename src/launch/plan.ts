@@ -11,11 +11,11 @@ export type RunnerKind =
   /** The caller's explicit `command`. */
   | "command"
   /** `uv run` inside a uv project (pyproject lists marimo; uv.lock or uv present). */
-  | "uv-project"
+  | "uv_project"
   /** `pixi run` inside a pixi project (pixi.lock present, pixi on PATH). */
-  | "pixi-project"
+  | "pixi_project"
   /** The project's own virtualenv (`.venv/bin/marimo`). */
-  | "project-venv"
+  | "project_venv"
   /** `marimo` found on PATH. */
   | "path"
   /** `uvx marimo` (uv fetches marimo into a cached tool environment). */
@@ -113,13 +113,13 @@ async function projectRunner(
     probe.platform === "win32" ? join(dir, ".venv", "Scripts", "marimo.exe") : join(dir, ".venv", "bin", "marimo");
   const hasVenvMarimo = await probe.exists(venvMarimo);
   if (uv !== undefined && ((await probe.exists(join(dir, "uv.lock"))) || !hasVenvMarimo)) {
-    return { runner: "uv-project", command: [uv, "run", "--project", dir, "marimo"] };
+    return { runner: "uv_project", command: [uv, "run", "--project", dir, "marimo"] };
   }
   const pixi = await probe.which("pixi");
   if (pixi !== undefined && (await probe.exists(join(dir, "pixi.lock")))) {
-    return { runner: "pixi-project", command: [pixi, "run", "--manifest-path", join(dir, "pyproject.toml"), "marimo"] };
+    return { runner: "pixi_project", command: [pixi, "run", "--manifest-path", join(dir, "pyproject.toml"), "marimo"] };
   }
-  if (hasVenvMarimo) return { runner: "project-venv", command: [venvMarimo] };
+  if (hasVenvMarimo) return { runner: "project_venv", command: [venvMarimo] };
   return undefined;
 }
 
@@ -133,7 +133,7 @@ async function projectRunner(
  * @example
  * ```ts
  * const plan = await planLaunch({ notebook: "/work/proj/nb.py", cwd: "/work/proj" }, probe);
- * plan.runner;  // e.g. "uv-project"
+ * plan.runner;  // e.g. "uv_project"
  * plan.command; // e.g. ["/usr/bin/uv", "run", "--project", "/work/proj", "marimo"]
  * ```
  */

@@ -66,10 +66,10 @@ function failure(tree: ProcessTree, status: ExitStatus, attempt: LaunchAttempt, 
   if (status.code === 127 || /Failed to spawn: `marimo`|No module named marimo/.test(tail)) {
     return new MarimoNotFoundError([plan.command.join(" ")], tail);
   }
-  if (isPortInUse(tail)) return new LaunchError("port-in-use", "marimo could not listen: the port is already in use", details);
-  if (isNotebookUnreadable(tail)) return new LaunchError("notebook-unreadable", "marimo could not open the notebook", details);
+  if (isPortInUse(tail)) return new LaunchError("port_in_use", "marimo could not listen: the port is already in use", details);
+  if (isNotebookUnreadable(tail)) return new LaunchError("notebook_unreadable", "marimo could not open the notebook", details);
   const how = status.code === null ? `was killed by ${status.signal ?? "a signal"}` : `exited with code ${status.code}`;
-  return new LaunchError("startup-crash", `marimo ${how} during startup`, details);
+  return new LaunchError("startup_crash", `marimo ${how} during startup`, details);
 }
 
 async function answersHealthy(url: string, signal: AbortSignal | undefined): Promise<boolean> {

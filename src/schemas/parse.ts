@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { ProtocolError } from "../errors.js";
+import { describeIssue } from "./issues.js";
 
 const RAW_LIMIT = 2000;
 
@@ -23,7 +24,7 @@ export function parseWire<S extends z.ZodType>(schema: S, raw: unknown, what: st
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const first = result.error.issues[0];
-  const where = first === undefined ? "" : ` (${first.path.join(".") || "<root>"}: ${first.message})`;
+  const where = first === undefined ? "" : ` (${describeIssue(first, "<root>")})`;
   throw new ProtocolError(`${what}: unexpected response shape${where}.`, {
     issues: result.error.issues,
     raw: clip(raw),

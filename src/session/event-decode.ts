@@ -90,7 +90,7 @@ export function decodeKernelMessage(text: string): NotebookEvent {
     }
     case "kernel-ready": {
       const d = parseWire(KernelReadyEventSchema, data, where);
-      return { type: "kernel-ready", op, cellIds: d.cell_ids, codes: d.codes ?? [], names: d.names ?? [] };
+      return { type: "kernel_ready", op, cellIds: d.cell_ids, codes: d.codes ?? [], names: d.names ?? [] };
     }
     case "alert":
     case "banner": {
@@ -99,7 +99,7 @@ export function decodeKernelMessage(text: string): NotebookEvent {
     }
     case "completed-run": {
       const d = parseWire(CompletedRunSchema, data, where);
-      return { type: "completed-run", op, runId: d.run_id ?? null, outcome: d.outcome ?? null, error: d.error ?? null };
+      return { type: "completed_run", op, runId: d.run_id ?? null, outcome: d.outcome ?? null, error: d.error ?? null };
     }
     case "interrupted": {
       const d = parseWire(InterruptedSchema, data, where);
@@ -107,7 +107,7 @@ export function decodeKernelMessage(text: string): NotebookEvent {
     }
     case "kernel-startup-error": {
       const d = parseWire(KernelStartupErrorSchema, data, where);
-      return { type: "kernel-startup-error", op, error: d.error };
+      return { type: "kernel_startup_error", op, error: d.error };
     }
     default: {
       const { op: _inner, ...rest } = data;

@@ -84,7 +84,7 @@ export interface DocumentEvent {
 
 /** The session's state at (re)connection: its cells in order. Replayed cell events follow. @inline */
 export interface KernelReadyEvent {
-  type: "kernel-ready";
+  type: "kernel_ready";
   op: "kernel-ready";
   cellIds: string[];
   /** Code of each cell, in the same order. */
@@ -108,7 +108,7 @@ export interface NoticeEvent {
 
 /** One command's reactive run ended (its console flushed). @inline */
 export interface CompletedRunEvent {
-  type: "completed-run";
+  type: "completed_run";
   op: "completed-run";
   runId: string | null;
   /** `succeeded`, `failed` or `interrupted` (marimo ≥ 0.25), else null. */
@@ -125,7 +125,7 @@ export interface InterruptedEvent {
 
 /** The kernel failed to start. @inline */
 export interface KernelStartupErrorEvent {
-  type: "kernel-startup-error";
+  type: "kernel_startup_error";
   op: "kernel-startup-error";
   error: string;
 }

@@ -19,7 +19,7 @@ import { RemoteNotAllowedError } from "../errors.js";
 import { isLoopbackHost } from "../http/base-url.js";
 
 /** Where a host is: this machine, the Windows host seen from WSL, or elsewhere. */
-export type HostKind = "local" | "windows-host" | "remote";
+export type HostKind = "local" | "windows_host" | "remote";
 
 /** What to do with a remote host: refuse it, or allow it (the caller then warns, if it wants). */
 export type RemotePolicy = "refuse" | "allow";
@@ -62,7 +62,7 @@ export function windowsHostAddress(env: Readonly<Record<string, string | undefin
 export function hostKind(hostname: string, windowsHost?: string): HostKind {
   const host = bare(hostname);
   if (isLoopbackHost(host)) return "local";
-  if (windowsHost !== undefined && host === bare(windowsHost)) return "windows-host";
+  if (windowsHost !== undefined && host === bare(windowsHost)) return "windows_host";
   return "remote";
 }
 
@@ -92,5 +92,5 @@ export async function checkHost(
 
 /** A discovered server may always be dialled: it is this machine's, or the Windows host's seen from WSL. */
 export function discoveredIsAllowed(server: Pick<DiscoveredServer, "origin">): boolean {
-  return server.origin === "local" || server.origin === "windows-host";
+  return server.origin === "local" || server.origin === "windows_host";
 }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { SessionNotFoundError, UnsupportedVersionError } from "../errors.js";
+import { UnsupportedVersionError } from "../errors.js";
+import { retryAfterReload } from "./reload-retry.js";
 import { ExecutionStream, type ExecuteOptions, type ExecuteResult } from "../execute/stream.js";
 import { FEATURE_SINCE, isAtLeast } from "../version.js";
 import { KernelStatusResponseSchema } from "../schemas/sessions.js";
@@ -90,16 +91,11 @@ export class NotebookSession {
   }
 
   /** Run `send` for the current session; on an unknown id, re-resolve once and retry. */
-  async #routed<T>(send: (info: SessionInfo) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    try {
-      return await send(this.#info);
-    } catch (error) {
-      if (!(error instanceof SessionNotFoundError)) throw error;
-      const before = this.#info;
-      const after = await this.refresh({ signal });
-      if (after.sessionId === before.sessionId && after.stableId === before.stableId) throw error;
-      return send(after);
-    }
+  #routed<T>(send: (info: SessionInfo) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    return retryAfterReload(this.#info, send, {
+      refresh: () => this.refresh({ signal }),
+      sameSession: (before, after) => after.sessionId === before.sessionId && after.stableId === before.stableId,
+    });
   }
 
   /**
@@ -207,7 +203,7 @@ export class NotebookSession {
 
   /**
    * Watch the notebook live: cell status, output and console changes, cells created, edited,
-   * moved or deleted (by the person in the browser or by code), kernel-ready, alerts and
+   * moved or deleted (by the person in the browser or by code), `kernel_ready`, alerts and
    * banners, completed runs. Unknown notifications come through as `{ type: "other", op, data }`.
    *
    * Attaching is read-only: the watcher joins the session as a viewer (marimo's kiosk mode),

@@ -10,6 +10,7 @@ import { InvalidPlanError, BatchFailedError } from "../codemode/errors.js";
 import { refusedDocument } from "../codemode/result-json.js";
 import { isMarimoPairError } from "../errors.js";
 import { inTermsOf } from "../hints.js";
+import { formatIssues } from "../schemas/issues.js";
 import type { ToolAnnotations, ToolCallContext, ToolDefinition, ToolResult } from "./types.js";
 
 /** What a tool's run function gets besides its input. */
@@ -49,18 +50,9 @@ export function failed(message: string, code: string, extra: Record<string, unkn
   return { content: [{ type: "text", text: message }], structuredContent: { error: { code, message, ...extra } }, isError: true };
 }
 
-function zodProblems(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
-      return `  ${path === "" ? "(input)" : path}: ${issue.message}`;
-    })
-    .join("\n");
-}
-
 /** Turn a failure into a result whose text says what went wrong and what to do. */
 export function errorResult(error: unknown): ToolResult {
-  if (error instanceof z.ZodError) return failed(`Invalid input:\n${zodProblems(error)}`, "invalid_input");
+  if (error instanceof z.ZodError) return failed(`Invalid input:\n${formatIssues(error.issues, "(input)")}`, "invalid_input");
   if (error instanceof BatchFailedError) {
     const { code, message, ...facts } = refusedDocument(error, "mcp").error;
     return failed(message, code, facts);

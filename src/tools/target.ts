@@ -32,31 +32,6 @@ export const NotebookTargetSchema = z.strictObject({
 /** A notebook named by a tool call or a binding. */
 export type NotebookTarget = z.infer<typeof NotebookTargetSchema>;
 
-/**
- * @deprecated Kept for callers that catch it; a call that names no notebook now acts on the
- * only notebook open on any server (else `ambiguous_session` or `no_session`).
- */
-export class NotebookNotNamedError extends Error {
-  /** Always `notebook_not_named`. */
-  readonly code = "notebook_not_named" as const;
-
-  constructor() {
-    super("No notebook named: pass url and file (see discover_servers or list_sessions), or call bind_notebook.");
-    this.name = "NotebookNotNamedError";
-  }
-}
-
-/** @deprecated Discovery finding no server is now `NoServerError` (code `no_server`). */
-export class ServerNotFoundError extends Error {
-  /** Always `server_not_found`. */
-  readonly code = "server_not_found" as const;
-
-  constructor(message: string) {
-    super(message);
-    this.name = "ServerNotFoundError";
-  }
-}
-
 /** A resolved notebook: its server and its session. */
 export interface ResolvedNotebook {
   /** The server's base URL. */

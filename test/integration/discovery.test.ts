@@ -86,7 +86,7 @@ describe("discovery against real marimo", () => {
       const { servers, diagnostics } = await discoverServersDetailed({ directories: [victim.registryDir] });
       expect(servers).toEqual([]);
       expect(diagnostics).toMatchObject([
-        { kind: "stale-entry-removed", file, pid: victim.pid, serverId: `127.0.0.1:${victim.port}` },
+        { kind: "stale_entry_removed", file, pid: victim.pid, serverId: `127.0.0.1:${victim.port}` },
       ]);
       expect(existsSync(file)).toBe(false);
     } finally {
@@ -119,7 +119,7 @@ describe("discovery against real marimo", () => {
     );
     const { servers, diagnostics } = await discoverServersDetailed({ env: { XDG_STATE_HOME: home }, wsl: false });
     expect(servers).toMatchObject([{ url: null, pid: process.pid, pidState: "alive", port }]);
-    expect(diagnostics[0]).toMatchObject({ kind: "not-responding", file, pidState: "alive" });
+    expect(diagnostics[0]).toMatchObject({ kind: "not_responding", file, pidState: "alive" });
     expect(existsSync(file)).toBe(true);
   });
 });

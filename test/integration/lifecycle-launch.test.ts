@@ -90,7 +90,7 @@ describe("launchServer against real marimo", () => {
     const iso = await isolatedEnv({ PATH: emptyBin });
     const server = await launchServer({ notebook, cwd: project, headless: true, env: iso.env });
     started.push(server);
-    expect(server.runner).toBe("project-venv");
+    expect(server.runner).toBe("project_venv");
     expect(server.argv[0]).toBe(join(project, ".venv", "bin", "marimo"));
     const sessions = await fetch(`${server.url}/api/sessions`);
     expect(sessions.status).toBe(200);
@@ -126,7 +126,7 @@ describe("launchServer against real marimo", () => {
       expect(error).toBeInstanceOf(LaunchError);
       const launch = error as LaunchError;
       expect(launch.code).toBe("launch_failed");
-      expect(launch.reason).toBe("port-in-use");
+      expect(launch.reason).toBe("port_in_use");
       expect(launch.message).toMatch(new RegExp(`port ${other.port} on 127\\.0\\.0\\.1 is already in use`));
       expect(launch.attempt.argv).toContain(String(other.port));
       // Only the other server's processes exist, it still answers, and its entry is still there.
@@ -183,7 +183,7 @@ describe("launchServer against real marimo", () => {
     expect(error).toBeInstanceOf(MarimoNotFoundError);
   });
 
-  it("reports a notebook marimo cannot create as notebook-unreadable", async () => {
+  it("reports a notebook marimo cannot create as notebook_unreadable", async () => {
     const iso = await isolatedEnv();
     const dir = await makeTempDir("launch-nb-");
     const error = await launchServer({
@@ -194,7 +194,7 @@ describe("launchServer against real marimo", () => {
       env: iso.env,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LaunchError);
-    expect((error as LaunchError).reason).toBe("notebook-unreadable");
+    expect((error as LaunchError).reason).toBe("notebook_unreadable");
     expect((error as LaunchError).stderrTail).toMatch(/Parent directory does not exist/);
     expect((error as LaunchError).exitCode).not.toBe(0);
   });
@@ -209,7 +209,7 @@ describe("launchServer against real marimo", () => {
     expect(error).toBeInstanceOf(LaunchError);
     const launch = error as LaunchError;
     expect(launch.attempt.argv).toContain("--sandbox=uv");
-    expect(launch.reason).toBe("startup-crash");
+    expect(launch.reason).toBe("startup_crash");
     expect(launch.stderrTail).toMatch(/uv must be installed to use --sandbox/);
     expect(await iso.processes()).toEqual([]);
   });

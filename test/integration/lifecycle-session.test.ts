@@ -78,9 +78,9 @@ function statusesOf(events: NotebookEvent[], cellId: string): string[] {
 describe("nb.events() on a skew-protected server", () => {
   it("starts with kernel-ready and the current cells, and shows a person's edits as document events", async () => {
     const w = watch(nb);
-    await w.until((evs) => evs.some((e) => e.type === "kernel-ready"));
-    const ready = w.events.find((e) => e.type === "kernel-ready");
-    expect(ready).toMatchObject({ type: "kernel-ready", codes: ["x = 1"] });
+    await w.until((evs) => evs.some((e) => e.type === "kernel_ready"));
+    const ready = w.events.find((e) => e.type === "kernel_ready");
+    expect(ready).toMatchObject({ type: "kernel_ready", codes: ["x = 1"] });
 
     const config = { column: null, disabled: false, hideCode: false };
     const created = await personPost("/api/document/transaction", {
@@ -103,11 +103,11 @@ describe("nb.events() on a skew-protected server", () => {
 
   it("shows a cell run as queued → running → idle, with its output and the completed run", async () => {
     const w = watch(nb);
-    await w.until((evs) => evs.some((e) => e.type === "kernel-ready"));
+    await w.until((evs) => evs.some((e) => e.type === "kernel_ready"));
     const seen = w.events.length;
     const run = await personPost("/api/kernel/run", { cellIds: ["pers"], codes: ["import time\ntime.sleep(0.2)\nz = 40 + 2\nz"] });
     expect(run.status).toBe(200);
-    await w.until((evs) => statusesOf(evs.slice(seen), "pers").includes("idle") && evs.slice(seen).some((e) => e.type === "completed-run"));
+    await w.until((evs) => statusesOf(evs.slice(seen), "pers").includes("idle") && evs.slice(seen).some((e) => e.type === "completed_run"));
     const fresh = w.events.slice(seen);
     const statuses = statusesOf(fresh, "pers");
     expect(statuses.indexOf("queued")).toBeGreaterThanOrEqual(0);
@@ -117,18 +117,18 @@ describe("nb.events() on a skew-protected server", () => {
     expect(output?.type === "cell" && output.output !== null && outputText(output.output)).toBe("42");
     const phases = fresh.flatMap((e) => (e.type === "execution" && e.cellId === "pers" ? [e.phase] : []));
     expect(phases).toEqual(["planned", "running", "completed"]);
-    expect(fresh.find((e) => e.type === "completed-run")).toMatchObject({ outcome: "succeeded" });
+    expect(fresh.find((e) => e.type === "completed_run")).toMatchObject({ outcome: "succeeded" });
     await w.stop();
   });
 
   it("hides the scratchpad unless asked, and ends quietly on abort", async () => {
     const quiet = watch(nb);
     const loud = watch(nb, { includeScratch: true });
-    await quiet.until((evs) => evs.some((e) => e.type === "kernel-ready"));
-    await loud.until((evs) => evs.some((e) => e.type === "kernel-ready"));
+    await quiet.until((evs) => evs.some((e) => e.type === "kernel_ready"));
+    await loud.until((evs) => evs.some((e) => e.type === "kernel_ready"));
     expect((await nb.execute("print('from scratch')")).stdout).toBe("from scratch\n");
     await loud.until((evs) => evs.some((e) => e.type === "cell" && e.cellId === "__scratch__" && e.status === "idle"));
-    await quiet.until((evs) => evs.some((e) => e.type === "completed-run"));
+    await quiet.until((evs) => evs.some((e) => e.type === "completed_run"));
     expect(quiet.events.some((e) => (e.type === "cell" || e.type === "execution") && e.cellId === "__scratch__")).toBe(false);
     await Promise.all([quiet.stop(), loud.stop()]);
     // The watchers were viewers: the SDK's own session is still the editor.
@@ -144,10 +144,10 @@ describe("attaching to an orphaned session", () => {
     const before = await client.sessions();
     expect(before).toHaveLength(1);
     const w = watch(nb);
-    await w.until((evs) => evs.some((e) => e.type === "kernel-ready"));
+    await w.until((evs) => evs.some((e) => e.type === "kernel_ready"));
     expect(await client.sessions()).toEqual(before);
     expect((await nb.execute("print('orphan ok')")).stdout).toBe("orphan ok\n");
-    await w.until((evs) => evs.some((e) => e.type === "completed-run"));
+    await w.until((evs) => evs.some((e) => e.type === "completed_run"));
     await w.stop();
     expect(await client.sessions()).toEqual(before);
     // The SDK's own session can still resume it (then it is re-keyed to the new connection).
@@ -182,7 +182,7 @@ describe("outputs a person would look at", () => {
 
   it("unpacks a cell's mimebundle (an object on the wire) and renders markdown as text", async () => {
     const w = watch(nb);
-    await w.until((evs) => evs.some((e) => e.type === "kernel-ready"));
+    await w.until((evs) => evs.some((e) => e.type === "kernel_ready"));
     const cell = `${TINY_PNG}\nimport base64 as _b64\nclass _B:\n    def _repr_mimebundle_(self, include=None, exclude=None):\n        return {"text/plain": "B", "text/html": "<b>bold</b>", "image/png": _b64.b64encode(_tiny_png()).decode()}\n_B()`;
     const code = `import marimo._code_mode as cm\nasync with cm.get_context() as ctx:\n    ctx.run_cell(ctx.create_cell(${JSON.stringify(cell)}))\n    ctx.run_cell(ctx.create_cell("import marimo as mo\\nmo.md('# Hello *there*')"))\n`;
     expect((await nb.execute(code)).success).toBe(true);
@@ -224,7 +224,7 @@ describe("interrupt and restart (skew token from the page)", () => {
     expect((await nb.execute("print(restart_marker)")).stdout).toBe("123\n");
     const before = { pid: (await nb.execute("import os; print(os.getpid())")).stdout, info: nb.info };
     const w = watch(nb);
-    await w.until((evs) => evs.some((e) => e.type === "kernel-ready"));
+    await w.until((evs) => evs.some((e) => e.type === "kernel_ready"));
 
     await nb.restart();
     await w.done;

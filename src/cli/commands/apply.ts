@@ -13,6 +13,7 @@ import type { FailureContext } from "../guidance.js";
 import type { CliIo } from "../io.js";
 import { planFromOperations } from "../../codemode/json-operations.js";
 import { OperationListJsonSchema, type OperationListJson } from "../../schemas/operations.js";
+import { formatIssues } from "../../schemas/issues.js";
 import { reportFailure } from "../report.js";
 import type { ParsedArgs } from "../spec.js";
 import { readTargetOptions } from "../target-options.js";
@@ -51,11 +52,10 @@ export function parseOperations(text: string, source: string): OperationListJson
   }
   const parsed = OperationListJsonSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
-    return `  ${path === "" ? "(document)" : path.replace(/^\./, "")}: ${issue.message}`;
-  });
-  throw new UsageError(`${source} does not hold a valid list of operations:\n${problems.join("\n")}`, "apply");
+  throw new UsageError(
+    `${source} does not hold a valid list of operations:\n${formatIssues(parsed.error.issues, "(document)")}`,
+    "apply",
+  );
 }
 
 /** Run `marimo-pair apply`. */

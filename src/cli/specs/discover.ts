@@ -21,7 +21,7 @@ List the marimo servers registered on this machine, as a JSON array on stdout:
   server_id   host:port as marimo registered it
   started_at  when the server started (ISO-8601, UTC)
   version     the server's marimo version
-  origin      "local", or "windows-host" for a server of the Windows host seen from WSL
+  origin      "local", or "windows_host" for a server of the Windows host seen from WSL
   url         the base URL that answered a health check, or null when nothing answered
 
 Only servers started with --no-token register themselves. Entries whose process is

@@ -6,6 +6,7 @@
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../../execute/stream.js";
 import type { ExecuteEvent } from "../../execute/events.js";
 import { ExecutionError, HttpError, type RequestTarget, SessionNotFoundError, TimeoutError } from "../../errors.js";
+import { retryAfterReload } from "../../session/reload-retry.js";
 import type { SessionInfo, SessionSelector } from "../../session/types.js";
 import { parseWire } from "../../schemas/parse.js";
 import { type McpExecuteResult, toExecuteResult } from "./result.js";
@@ -135,16 +136,12 @@ export class McpNotebookSession {
    */
   async execute(code: string, options: McpExecuteOptions = {}): Promise<McpExecuteResult> {
     if (typeof code !== "string") throw new TypeError("code must be a string");
-    let result: McpExecuteResult;
-    try {
-      result = await this.#executeOnce(code, options);
-    } catch (error) {
-      // A browser reload re-keys the session; marimo rejects the unknown id before running anything.
-      if (!(error instanceof SessionNotFoundError) || this.#selector.sessionId !== undefined) throw error;
-      const before = this.#info.sessionId;
-      if ((await this.refresh({ signal: options.signal })).sessionId === before) throw error;
-      result = await this.#executeOnce(code, options);
-    }
+    // A browser reload re-keys the session; a session chosen by its id is not looked up again.
+    const result = await retryAfterReload(this.#info, (info) => this.#executeOnce(info, code, options), {
+      refresh: () => this.refresh({ signal: options.signal }),
+      sameSession: (before, after) => after.sessionId === before.sessionId,
+      enabled: this.#selector.sessionId === undefined,
+    });
     if (options.onEvent !== undefined) {
       if (result.stdout !== "") options.onEvent({ type: "stdout", data: result.stdout });
       if (result.stderr !== "") options.onEvent({ type: "stderr", data: result.stderr });
@@ -154,18 +151,18 @@ export class McpNotebookSession {
     return result;
   }
 
-  async #executeOnce(code: string, options: McpExecuteOptions): Promise<McpExecuteResult> {
+  async #executeOnce(info: SessionInfo, code: string, options: McpExecuteOptions): Promise<McpExecuteResult> {
     const target: RequestTarget = { method: "MCP execute_code", url: this.#ctx.endpoint };
     const raw = await this.#ctx.call(
       "execute_code",
-      { session_id: this.#info.sessionId, code },
+      { session_id: info.sessionId, code },
       { signal: options.signal, timeoutMs: options.timeoutMs ?? DEFAULT_MCP_EXECUTE_TIMEOUT_MS },
     );
     const execution = parseWire(McpExecutionSchema, raw, "MCP execute_code result");
     const error = execution.error ?? null;
     if (error !== null) {
       if (NOT_FOUND.test(error)) {
-        throw new SessionNotFoundError({ request: target, status: 200, detail: error }, this.#info.sessionId);
+        throw new SessionNotFoundError({ request: target, status: 200, detail: error }, info.sessionId);
       }
       const timedOut = TIMED_OUT.exec(error);
       if (timedOut !== null) {

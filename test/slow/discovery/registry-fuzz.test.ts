@@ -12,10 +12,10 @@
  *   the same type and, for regular files and symlinks, the same bytes or link target, and every
  *   file a symlink points to outside the directory is untouched;
  * - **diagnostics**: every diagnostic names one of the directory's entries, and each bad entry
- *   gets exactly one *primary* diagnostic saying what is wrong with it — `invalid-entry` (with the
- *   expected `reason`), `not-marimo`, `not-responding` or `stale-entry-removed`. An entry whose
+ *   gets exactly one *primary* diagnostic saying what is wrong with it — `invalid_entry` (with the
+ *   expected `reason`), `not_marimo`, `not_responding` or `stale_entry_removed`. An entry whose
  *   pid is held by a live program that is not Python (a `sleep` here) gets, in addition, exactly
- *   one `pid-reuse-suspected`: a second, separate finding about the same file, and the only case
+ *   one `pid_reuse_suspected`: a second, separate finding about the same file, and the only case
  *   where a file has two. The healthy control entries get none and are listed with their URL;
  * - **servers**: exactly the valid entries that were not deleted are listed (`url` set only for
  *   the healthy controls);
@@ -259,17 +259,17 @@ function isInt(value: unknown, min: number, max: number): value is number {
 
 /** The oracle's verdict on a regular file's bytes. */
 function judgeBytes(bytes: Uint8Array): Outcome {
-  if (bytes.length > CAP) return { invalid: "too-large" };
+  if (bytes.length > CAP) return { invalid: "too_large" };
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
-    return { invalid: "invalid-json" };
+    return { invalid: "invalid_json" };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { invalid: "invalid-fields" };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { invalid: "invalid_fields" };
   const o = value as Record<string, unknown>;
   const strings = ["server_id", "host", "base_url", "started_at", "version"].every((k) => typeof o[k] === "string");
-  if (!strings || !isInt(o["pid"], 1, MAX_PID) || !isInt(o["port"], 1, 65_535)) return { invalid: "invalid-fields" };
+  if (!strings || !isInt(o["pid"], 1, MAX_PID) || !isInt(o["port"], 1, 65_535)) return { invalid: "invalid_fields" };
   return { pid: pidFate(o["pid"]), answer: answerOf(o["host"] as string, o["port"]) };
 }
 
@@ -283,17 +283,17 @@ interface Expectation {
 }
 
 function expectationOf(outcome: Outcome): Expectation {
-  if ("invalid" in outcome) return { kinds: ["invalid-entry"], reason: outcome.invalid, removed: false, listed: undefined };
-  const reuse = outcome.pid === "other" ? ["pid-reuse-suspected"] : [];
+  if ("invalid" in outcome) return { kinds: ["invalid_entry"], reason: outcome.invalid, removed: false, listed: undefined };
+  const reuse = outcome.pid === "other" ? ["pid_reuse_suspected"] : [];
   if (outcome.answer === "healthy") return { kinds: [], reason: undefined, removed: false, listed: true };
   if (outcome.answer === "other") {
-    return { kinds: ["not-marimo", ...reuse].sort(), reason: undefined, removed: false, listed: false };
+    return { kinds: ["not_marimo", ...reuse].sort(), reason: undefined, removed: false, listed: false };
   }
-  if (outcome.pid === "dead") return { kinds: ["stale-entry-removed"], reason: undefined, removed: true, listed: undefined };
-  return { kinds: ["not-responding", ...reuse].sort(), reason: undefined, removed: false, listed: false };
+  if (outcome.pid === "dead") return { kinds: ["stale_entry_removed"], reason: undefined, removed: true, listed: undefined };
+  return { kinds: ["not_responding", ...reuse].sort(), reason: undefined, removed: false, listed: false };
 }
 
-const PRIMARY = new Set(["invalid-entry", "not-marimo", "not-responding", "stale-entry-removed"]);
+const PRIMARY = new Set(["invalid_entry", "not_marimo", "not_responding", "stale_entry_removed"]);
 
 // ---------------------------------------------------------------------------------------------
 // Entries.
@@ -434,16 +434,16 @@ function handPicked(sockets: Server[]): Case[] {
 
   return [
     // File-system objects that are not regular files.
-    specialCase("x.json", (d) => mkdir(join(d, "x.json")), invalid("not-a-file")),
+    specialCase("x.json", (d) => mkdir(join(d, "x.json")), invalid("not_a_file")),
     specialCase(
       "nested.json",
       async (d) => {
         await mkdir(join(d, "nested.json"));
         await writeFile(join(d, "nested.json", "127.0.0.1_1.json"), staleText);
       },
-      invalid("not-a-file"),
+      invalid("not_a_file"),
     ),
-    specialCase("y.json", async (d) => void execFileSync("mkfifo", [join(d, "y.json")]), invalid("not-a-file")),
+    specialCase("y.json", async (d) => void execFileSync("mkfifo", [join(d, "y.json")]), invalid("not_a_file")),
     specialCase(
       "socket.json",
       async (d) => {
@@ -451,23 +451,23 @@ function handPicked(sockets: Server[]): Case[] {
         sockets.push(server);
         await new Promise<void>((r) => server.listen(join(d, "socket.json"), r));
       },
-      invalid("not-a-file"),
+      invalid("not_a_file"),
     ),
     specialCase("loop-a.json", (d) => symlink(join(d, "loop-b.json"), join(d, "loop-a.json")), invalid("unreadable")),
     specialCase("loop-b.json", (d) => symlink(join(d, "loop-a.json"), join(d, "loop-b.json")), invalid("unreadable")),
     specialCase("self.json", (d) => symlink("self.json", join(d, "self.json")), invalid("unreadable")),
     specialCase("dangling.json", (d) => symlink("does-not-exist", join(d, "dangling.json")), invalid("unreadable")),
-    specialCase("devzero.json", (d) => symlink("/dev/zero", join(d, "devzero.json")), invalid("not-a-file")),
-    specialCase("devnull.json", (d) => symlink("/dev/null", join(d, "devnull.json")), invalid("not-a-file")),
+    specialCase("devzero.json", (d) => symlink("/dev/zero", join(d, "devzero.json")), invalid("not_a_file")),
+    specialCase("devnull.json", (d) => symlink("/dev/null", join(d, "devnull.json")), invalid("not_a_file")),
     specialCase(
       "linkdir.json",
       async (d) => {
         await mkdir(outsideDir);
         await symlink(outsideDir, join(d, "linkdir.json"));
       },
-      invalid("not-a-file"),
+      invalid("not_a_file"),
     ),
-    specialCase("proc.json", (d) => symlink("/proc/self/status", join(d, "proc.json")), invalid("invalid-json")),
+    specialCase("proc.json", (d) => symlink("/proc/self/status", join(d, "proc.json")), invalid("invalid_json")),
     specialCase(
       "outside-stale.json",
       async (d) => {
@@ -488,7 +488,7 @@ function handPicked(sockets: Server[]): Case[] {
     specialCase(
       "huge.json",
       (d) => writeFile(join(d, "huge.json"), `{"pad": "${"x".repeat(10 * 1024 * 1024)}"}`),
-      invalid("too-large"),
+      invalid("too_large"),
     ),
     specialCase(
       "sparse.json",
@@ -496,58 +496,58 @@ function handPicked(sockets: Server[]): Case[] {
         await writeFile(join(d, "sparse.json"), "");
         await truncate(join(d, "sparse.json"), 2 ** 30);
       },
-      invalid("too-large"),
+      invalid("too_large"),
     ),
     hp("at-cap.json", padTo(CAP), { pid: "dead", answer: "none" }),
-    hp("over-cap.json", padTo(CAP + 1), invalid("too-large")),
-    hp("deep-100k.json", deep(100_000), invalid("too-large")),
-    hp("deep-30k.json", deep(30_000), invalid("invalid-fields")),
+    hp("over-cap.json", padTo(CAP + 1), invalid("too_large")),
+    hp("deep-100k.json", deep(100_000), invalid("too_large")),
+    hp("deep-30k.json", deep(30_000), invalid("invalid_fields")),
     hp(
       "deep-in-extra.json",
       text(plain("dead-high", "refused", "127.0.0.1", { extras: [["nest", deep(10_000)]] })),
       { pid: "dead", answer: "none" },
     ),
     // Not JSON, or not an object.
-    hp("empty.json", "", invalid("invalid-json")),
-    hp("whitespace.json", " \n\t\r\n ", invalid("invalid-json")),
-    hp("null.json", "null", invalid("invalid-fields")),
-    hp("array.json", "[]", invalid("invalid-fields")),
-    hp("string.json", '"{}"', invalid("invalid-fields")),
-    hp("number.json", "2718", invalid("invalid-fields")),
-    hp("broken.json", '{"server_id": "127.0.0.1:1", ', invalid("invalid-json")),
-    hp("single-quotes.json", staleText.replaceAll('"', "'"), invalid("invalid-json")),
-    hp("trailing-comma.json", staleText.replace(/\n}$/, ",\n}"), invalid("invalid-json")),
-    hp("comment.json", `// marimo\n${staleText}`, invalid("invalid-json")),
-    hp("two-objects.json", `${staleText}${staleText}`, invalid("invalid-json")),
-    hp("nul-raw.json", staleText.replace('"0.25.2"', '"0.25\u00002"'), invalid("invalid-json")),
-    hp("nul-after.json", `${staleText}\u0000`, invalid("invalid-json")),
+    hp("empty.json", "", invalid("invalid_json")),
+    hp("whitespace.json", " \n\t\r\n ", invalid("invalid_json")),
+    hp("null.json", "null", invalid("invalid_fields")),
+    hp("array.json", "[]", invalid("invalid_fields")),
+    hp("string.json", '"{}"', invalid("invalid_fields")),
+    hp("number.json", "2718", invalid("invalid_fields")),
+    hp("broken.json", '{"server_id": "127.0.0.1:1", ', invalid("invalid_json")),
+    hp("single-quotes.json", staleText.replaceAll('"', "'"), invalid("invalid_json")),
+    hp("trailing-comma.json", staleText.replace(/\n}$/, ",\n}"), invalid("invalid_json")),
+    hp("comment.json", `// marimo\n${staleText}`, invalid("invalid_json")),
+    hp("two-objects.json", `${staleText}${staleText}`, invalid("invalid_json")),
+    hp("nul-raw.json", staleText.replace('"0.25.2"', '"0.25\u00002"'), invalid("invalid_json")),
+    hp("nul-after.json", `${staleText}\u0000`, invalid("invalid_json")),
     // Bytes that are not UTF-8, and other encodings.
-    hp("latin1.json", new Uint8Array([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]), invalid("invalid-json")),
-    hp("overlong.json", new Uint8Array([...utf8('{"a":"'), 0xc0, 0xaf, ...utf8('"}')]), invalid("invalid-json")),
-    hp("surrogate.json", new Uint8Array([...utf8('{"a":"'), 0xed, 0xa0, 0x80, ...utf8('"}')]), invalid("invalid-json")),
-    hp("ff.json", new Uint8Array([0xff, ...utf8(staleText)]), invalid("invalid-json")),
+    hp("latin1.json", new Uint8Array([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]), invalid("invalid_json")),
+    hp("overlong.json", new Uint8Array([...utf8('{"a":"'), 0xc0, 0xaf, ...utf8('"}')]), invalid("invalid_json")),
+    hp("surrogate.json", new Uint8Array([...utf8('{"a":"'), 0xed, 0xa0, 0x80, ...utf8('"}')]), invalid("invalid_json")),
+    hp("ff.json", new Uint8Array([0xff, ...utf8(staleText)]), invalid("invalid_json")),
     hp(
       "utf16le-bom.json",
       new Uint8Array([0xff, 0xfe, ...Buffer.from(staleText, "utf16le")]),
-      invalid("invalid-json"),
+      invalid("invalid_json"),
     ),
-    hp("utf16le.json", new Uint8Array(Buffer.from(staleText, "utf16le")), invalid("invalid-json")),
+    hp("utf16le.json", new Uint8Array(Buffer.from(staleText, "utf16le")), invalid("invalid_json")),
     // A UTF-8 BOM is skipped by the strict decoder: the entry itself is read.
     hp("bom-valid.json", withBom(utf8(staleText)), { pid: "dead", answer: "none" }),
-    hp("bom-broken.json", withBom(utf8("{")), invalid("invalid-json")),
+    hp("bom-broken.json", withBom(utf8("{")), invalid("invalid_json")),
     hp("crlf.json", staleText.replaceAll("\n", "\r\n"), { pid: "dead", answer: "none" }),
     // Wrong types, missing fields, out-of-range values.
-    hp("types.json", staleText.replace(/"pid": \d+/, '"pid": 1.5').replace(/"port": \d+/, '"port": "2718"'), invalid("invalid-fields")),
-    hp("pid-zero.json", staleText.replace(/"pid": \d+/, '"pid": 0'), invalid("invalid-fields")),
-    hp("pid-negative.json", staleText.replace(/"pid": \d+/, '"pid": -1'), invalid("invalid-fields")),
-    hp("pid-2-31.json", staleText.replace(/"pid": \d+/, `"pid": ${2 ** 31}`), invalid("invalid-fields")),
-    hp("pid-string.json", staleText.replace(/"pid": (\d+)/, '"pid": "$1"'), invalid("invalid-fields")),
-    hp("pid-1e400.json", staleText.replace(/"pid": \d+/, '"pid": 1e400'), invalid("invalid-fields")),
-    hp("port-zero.json", staleText.replace(/"port": \d+/, '"port": 0'), invalid("invalid-fields")),
-    hp("port-65536.json", staleText.replace(/"port": \d+/, '"port": 65536'), invalid("invalid-fields")),
-    hp("host-null.json", staleText.replace(/"host": "[^"]*"/, '"host": null'), invalid("invalid-fields")),
-    hp("missing-version.json", staleText.replace(/,\n\s*"version": "[^"]*"/, ""), invalid("invalid-fields")),
-    hp("all-missing.json", "{}", invalid("invalid-fields")),
+    hp("types.json", staleText.replace(/"pid": \d+/, '"pid": 1.5').replace(/"port": \d+/, '"port": "2718"'), invalid("invalid_fields")),
+    hp("pid-zero.json", staleText.replace(/"pid": \d+/, '"pid": 0'), invalid("invalid_fields")),
+    hp("pid-negative.json", staleText.replace(/"pid": \d+/, '"pid": -1'), invalid("invalid_fields")),
+    hp("pid-2-31.json", staleText.replace(/"pid": \d+/, `"pid": ${2 ** 31}`), invalid("invalid_fields")),
+    hp("pid-string.json", staleText.replace(/"pid": (\d+)/, '"pid": "$1"'), invalid("invalid_fields")),
+    hp("pid-1e400.json", staleText.replace(/"pid": \d+/, '"pid": 1e400'), invalid("invalid_fields")),
+    hp("port-zero.json", staleText.replace(/"port": \d+/, '"port": 0'), invalid("invalid_fields")),
+    hp("port-65536.json", staleText.replace(/"port": \d+/, '"port": 65536'), invalid("invalid_fields")),
+    hp("host-null.json", staleText.replace(/"host": "[^"]*"/, '"host": null'), invalid("invalid_fields")),
+    hp("missing-version.json", staleText.replace(/,\n\s*"version": "[^"]*"/, ""), invalid("invalid_fields")),
+    hp("all-missing.json", "{}", invalid("invalid_fields")),
     // Valid JSON written to mislead.
     hp(
       "duplicate-pid.json",
@@ -569,8 +569,8 @@ function handPicked(sockets: Server[]): Case[] {
     ),
     hp("pid-as-float-int.json", staleText.replace(/"pid": (\d+)/, '"pid": $1.0'), { pid: "dead", answer: "none" }),
     hp("unicode name ü 💥.json", spec("dead-high", "silent"), { pid: "dead", answer: "none" }),
-    hp("newline\nname.json", "{", invalid("invalid-json")),
-    hp(".json", "{", invalid("invalid-json")),
+    hp("newline\nname.json", "{", invalid("invalid_json")),
+    hp(".json", "{", invalid("invalid_json")),
     hp("-.json", spec("python-live", "html-404"), { pid: "python", answer: "other" }),
     // Live pids that are not marimo, ports where something else answers, unreachable ports.
     hp("other-live-ok-200.json", spec("other-live", "ok-200"), { pid: "other", answer: "other" }),
@@ -851,7 +851,7 @@ function checkPass(dir: string, cases: readonly Case[], result: DiscoveryResult,
     }
     for (const d of got) {
       expect(d.message).toContain(file);
-      if (d.kind === "invalid-entry") expect(d.reason, JSON.stringify(c.name)).toBe(c.expect.reason);
+      if (d.kind === "invalid_entry") expect(d.reason, JSON.stringify(c.name)).toBe(c.expect.reason);
     }
   }
   const listed = new Map(result.servers.map((s) => [s.registryFile, s]));
@@ -887,9 +887,9 @@ async function runDirectory(cases: readonly Case[], sockets: Server[]): Promise<
       if (pass === 1) {
         for (const d of result.diagnostics) {
           if (PRIMARY.has(d.kind)) figures.byPrimaryKind[d.kind] = (figures.byPrimaryKind[d.kind] ?? 0) + 1;
-          if (d.kind === "invalid-entry") figures.byInvalidReason[d.reason] = (figures.byInvalidReason[d.reason] ?? 0) + 1;
-          if (d.kind === "pid-reuse-suspected") figures.pidReuse++;
-          if (d.kind === "stale-entry-removed") figures.removed++;
+          if (d.kind === "invalid_entry") figures.byInvalidReason[d.reason] = (figures.byInvalidReason[d.reason] ?? 0) + 1;
+          if (d.kind === "pid_reuse_suspected") figures.pidReuse++;
+          if (d.kind === "stale_entry_removed") figures.removed++;
         }
       }
     }

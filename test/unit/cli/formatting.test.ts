@@ -8,7 +8,7 @@ describe("discover records", () => {
     const record = toDiscoverRecord({
       serverId: "::1:2718",
       url: null,
-      origin: "windows-host",
+      origin: "windows_host",
       version: "0.25.2",
       startedAt: "2026-11-24T09:30:00.000000+00:00",
       pid: 42,
@@ -19,7 +19,7 @@ describe("discover records", () => {
       registryFile: "/x/__1_2718.json",
     });
     expect(JSON.stringify(record)).toBe(
-      '{"server_id":"::1:2718","started_at":"2026-11-24T09:30:00.000000+00:00","version":"0.25.2","origin":"windows-host","url":null}',
+      '{"server_id":"::1:2718","started_at":"2026-11-24T09:30:00.000000+00:00","version":"0.25.2","origin":"windows_host","url":null}',
     );
   });
 });

@@ -40,7 +40,7 @@ describe("the host policy (session/host-policy.ts)", () => {
 
   it("counts other hosts as remote, except the Windows host under WSL", () => {
     for (const host of ["example.com", "10.0.0.5", "192.168.1.10", "[fe80::1]"]) expect(hostKind(host), host).toBe("remote");
-    expect(hostKind("172.20.0.1", "172.20.0.1")).toBe("windows-host");
+    expect(hostKind("172.20.0.1", "172.20.0.1")).toBe("windows_host");
   });
 });
 

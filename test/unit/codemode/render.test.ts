@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,27 +54,6 @@ describe("version gates of toPython", () => {
     expect(nonce(plan.toPython())).not.toBe(nonce(plan.toPython()));
     expect(nonce(plan.toPython({ nonce: "fixed-nonce" }))).toBe("fixed-nonce");
     expect(() => plan.toPython({ nonce: "bad nonce'" })).toThrow(/nonce/);
-  });
-});
-
-describe("recoveryPython", () => {
-  it("prints a kept result once, in a later execution of the same interpreter", () => {
-    const program = [
-      PY_EMIT,
-      "import io, contextlib",
-      "with contextlib.redirect_stdout(io.StringIO()):",
-      "    _mp_emit('kept-nonce-1', {'ok': True, 'note': 'caf\\xe9'}, keep=True)",
-      "    _mp_emit('not-kept-22', {'ok': True})",
-      recoveryPython("not-kept-22"),
-      recoveryPython("kept-nonce-1"),
-      recoveryPython("kept-nonce-1"),
-    ].join("\n");
-    const run = spawnSync(oraclePython(), ["-c", program], { encoding: "utf8" });
-    expect(run.stderr).toBe("");
-    const found = extractEnvelope(run.stdout, "kept-nonce-1");
-    expect(found.document).toEqual({ ok: true, note: "café" });
-    expect(found.stdout).toBe("");
-    expect(extractEnvelope(run.stdout, "not-kept-22").document).toBeUndefined();
   });
 });
 

@@ -78,7 +78,7 @@ describe("registryDirectories", () => {
     const dirs = await registryDirectories({ platform: "linux", env: { HOME: "/home/u" }, system });
     expect(dirs).toEqual([
       { path: "/home/u/.local/state/marimo/servers", origin: "local" },
-      { path: "/mnt/c/Users/Ada/.marimo/servers", origin: "windows-host" },
+      { path: "/mnt/c/Users/Ada/.marimo/servers", origin: "windows_host" },
     ]);
   });
 
@@ -90,7 +90,7 @@ describe("registryDirectories", () => {
       "wslpath -u C:\\Users\\Bo": { stdout: "/mnt/c/Users/Bo\n" },
     });
     const dirs = await registryDirectories({ platform: "linux", env: WSL_ENV, system });
-    expect(dirs[1]).toEqual({ path: "/mnt/c/Users/Bo/.marimo/servers", origin: "windows-host" });
+    expect(dirs[1]).toEqual({ path: "/mnt/c/Users/Bo/.marimo/servers", origin: "windows_host" });
     expect(system.calls.map((c) => c.command)).toEqual([
       "cmd.exe",
       "wslpath",
@@ -114,7 +114,7 @@ describe("registryDirectories", () => {
     expect(located.directories).toEqual([{ path: "/home/u/.local/state/marimo/servers", origin: "local" }]);
     expect(located.diagnostics).toHaveLength(1);
     expect(located.diagnostics[0]).toMatchObject({
-      kind: "windows-host-registry-unavailable",
+      kind: "windows_host_registry_unavailable",
       severity: "info",
       file: null,
     });
@@ -130,6 +130,6 @@ describe("registryDirectories", () => {
     expect(await registryDirectories({ platform: "linux", env: WSL_ENV, wsl: false, system: off })).toHaveLength(1);
     expect(off.calls).toEqual([]);
     const on = await registryDirectories({ platform: "linux", env: { HOME: "/h" }, wsl: true, system: fakeSystem(commands) });
-    expect(on.map((d) => d.origin)).toEqual(["local", "windows-host"]);
+    expect(on.map((d) => d.origin)).toEqual(["local", "windows_host"]);
   });
 });

@@ -39,7 +39,7 @@ describe("readRegistryDirectory", () => {
     const dir = await tempDir();
     await writeFile(join(dir, "servers"), "");
     const { diagnostics } = await readRegistryDirectory(local(join(dir, "servers")), 65536);
-    expect(diagnostics).toMatchObject([{ kind: "registry-unreadable", severity: "warning", origin: "local" }]);
+    expect(diagnostics).toMatchObject([{ kind: "registry_unreadable", severity: "warning", origin: "local" }]);
     expect(diagnostics[0]?.message).toContain("ENOTDIR");
   });
 
@@ -79,20 +79,20 @@ describe("readRegistryDirectory", () => {
         "types.json",
       ].sort(),
     );
-    expect(byName["broken.json"]?.reason).toBe("invalid-json");
-    expect(byName["latin1.json"]?.reason).toBe("invalid-json");
-    expect(byName["array.json"]?.reason).toBe("invalid-fields");
-    expect(byName["types.json"]?.reason).toBe("invalid-fields");
+    expect(byName["broken.json"]?.reason).toBe("invalid_json");
+    expect(byName["latin1.json"]?.reason).toBe("invalid_json");
+    expect(byName["array.json"]?.reason).toBe("invalid_fields");
+    expect(byName["types.json"]?.reason).toBe("invalid_fields");
     expect(byName["types.json"]?.issues.map((i) => i.path).sort()).toEqual(["pid", "port"]);
     expect(byName["missing.json"]?.issues).toMatchObject([{ path: "version" }]);
     expect(byName["badpid.json"]?.issues).toMatchObject([{ path: "pid" }]);
     expect(byName["badport.json"]?.issues).toMatchObject([{ path: "port" }]);
-    expect(byName["dir.json"]?.reason).toBe("not-a-file");
-    expect(byName["fifo.json"]?.reason).toBe("not-a-file");
-    expect(byName["huge.json"]?.reason).toBe("too-large");
+    expect(byName["dir.json"]?.reason).toBe("not_a_file");
+    expect(byName["fifo.json"]?.reason).toBe("not_a_file");
+    expect(byName["huge.json"]?.reason).toBe("too_large");
     expect(byName["dangling.json"]?.reason).toBe("unreadable");
     for (const d of diagnostics) {
-      expect(d).toMatchObject({ kind: "invalid-entry", severity: "warning" });
+      expect(d).toMatchObject({ kind: "invalid_entry", severity: "warning" });
       expect(d.message).toContain(d.file ?? "");
       expect(d.message).toContain("left in place");
     }
@@ -104,7 +104,7 @@ describe("readBoundedFile", () => {
     const dir = await tempDir();
     await writeFile(join(dir, "a"), "x".repeat(100));
     expect(await readBoundedFile(join(dir, "a"), 100)).toMatchObject({ ok: true });
-    expect(await readBoundedFile(join(dir, "a"), 99)).toEqual({ ok: false, reason: "too-large", detail: "larger than 99 bytes" });
+    expect(await readBoundedFile(join(dir, "a"), 99)).toEqual({ ok: false, reason: "too_large", detail: "larger than 99 bytes" });
   });
 
   it("reads across several chunks, and a huge cap costs nothing", async () => {
@@ -113,7 +113,7 @@ describe("readBoundedFile", () => {
     await writeFile(join(dir, "b"), text);
     const read = await readBoundedFile(join(dir, "b"), 40_000);
     expect(read.ok && Buffer.from(read.bytes).toString()).toBe(text);
-    expect(await readBoundedFile(join(dir, "b"), 39_999)).toMatchObject({ ok: false, reason: "too-large" });
+    expect(await readBoundedFile(join(dir, "b"), 39_999)).toMatchObject({ ok: false, reason: "too_large" });
     expect(await readBoundedFile(join(dir, "b"), 2 ** 40)).toMatchObject({ ok: true });
   });
 });

@@ -14,7 +14,7 @@ afterEach(cleanup);
 const ROUTE_VIA_172 = "Iface\tDestination\tGateway\nethx\t00000000\t011014AC\n"; // 172.20.16.1
 const TASKLIST = '"python.exe","4120","Console","1","154,332 K"\r\n"chrome.exe","5000","Console","1","9 K"\r\n';
 
-type Behaviour = "healthy" | "refused" | "connect-timeout" | "html";
+type Behaviour = "healthy" | "refused" | "connect_timeout" | "html";
 
 /** A fetch where each host answers as told (anything unlisted refuses). */
 function network(hosts: Record<string, Behaviour>): { fetch: typeof fetch; requested: string[] } {
@@ -36,7 +36,7 @@ function network(hosts: Record<string, Behaviour>): { fetch: typeof fetch; reque
 }
 
 async function windowsDir() {
-  return { path: await tempDir("win-"), origin: "windows-host" as const };
+  return { path: await tempDir("win-"), origin: "windows_host" as const };
 }
 
 describe("Windows-host entries (from WSL)", () => {
@@ -48,7 +48,7 @@ describe("Windows-host entries (from WSL)", () => {
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [win], system, fetch: net.fetch });
     expect(diagnostics).toEqual([]);
     expect(servers).toMatchObject([
-      { origin: "windows-host", url: "http://172.20.16.1:2718", pidState: "alive", host: "0.0.0.0" },
+      { origin: "windows_host", url: "http://172.20.16.1:2718", pidState: "alive", host: "0.0.0.0" },
     ]);
     // Candidates are probed together; the earliest in preference order that answers wins.
     expect(net.requested.sort()).toEqual(["http://127.0.0.1:2718/health", "http://172.20.16.1:2718/health"]);
@@ -83,15 +83,15 @@ describe("Windows-host entries (from WSL)", () => {
     const { servers, diagnostics } = await discoverServersDetailed({
       directories: [win],
       system,
-      fetch: network({ "172.20.16.1": "connect-timeout" }).fetch,
+      fetch: network({ "172.20.16.1": "connect_timeout" }).fetch,
     });
     expect(servers).toMatchObject([{ url: null, pidState: "alive" }]);
     const d = diagnostics[0] as WindowsHostUnreachableDiagnostic;
-    expect(d).toMatchObject({ kind: "windows-host-unreachable", severity: "warning", file, pidState: "alive" });
+    expect(d).toMatchObject({ kind: "windows_host_unreachable", severity: "warning", file, pidState: "alive" });
     expect(d.hints.join("\n")).toContain("--host 0.0.0.0");
     expect(d.hints.join("\n")).toContain("networkingMode=mirrored");
     expect(d.hints.join("\n")).toContain('"vEthernet (WSL)"');
-    expect(d.message).toContain("http://172.20.16.1:2718 (connect-timeout)");
+    expect(d.message).toContain("http://172.20.16.1:2718 (connect_timeout)");
     expect(existsSync(file)).toBe(true);
   });
 
@@ -104,8 +104,8 @@ describe("Windows-host entries (from WSL)", () => {
     const net = network({ "127.0.0.1": "healthy" });
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [local, win], system, fetch: net.fetch });
     expect(servers.find((s) => s.origin === "local")?.url).toBe("http://127.0.0.1:2718");
-    expect(servers.find((s) => s.origin === "windows-host")?.url).toBeNull();
-    const d = diagnostics.find((x) => x.kind === "windows-host-unreachable") as WindowsHostUnreachableDiagnostic;
+    expect(servers.find((s) => s.origin === "windows_host")?.url).toBeNull();
+    const d = diagnostics.find((x) => x.kind === "windows_host_unreachable") as WindowsHostUnreachableDiagnostic;
     expect(d.attempts.map((a) => a.url)).toEqual(["http://172.20.16.1:2718"]);
     expect(d.hints.join(" ")).toContain("127.0.0.1:2718 was not tried");
   });
@@ -116,7 +116,7 @@ describe("Windows-host entries (from WSL)", () => {
     const system = fakeSystem({ "tasklist.exe": { stdout: TASKLIST } }, { "/proc/net/route": ROUTE_VIA_172 });
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [win], system, fetch: network({}).fetch });
     expect(servers).toEqual([]);
-    expect(diagnostics).toMatchObject([{ kind: "stale-entry-removed", origin: "windows-host", file }]);
+    expect(diagnostics).toMatchObject([{ kind: "stale_entry_removed", origin: "windows_host", file }]);
     expect(existsSync(file)).toBe(false);
   });
 
@@ -130,7 +130,7 @@ describe("Windows-host entries (from WSL)", () => {
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [win], system, fetch: network({}).fetch });
     expect(servers).toMatchObject([{ pidState: "unknown", url: null }]);
     const d = diagnostics[0] as WindowsHostUnreachableDiagnostic;
-    expect(d.kind).toBe("windows-host-unreachable");
+    expect(d.kind).toBe("windows_host_unreachable");
     expect(d.hints.join(" ")).toContain("No private default gateway");
     expect(existsSync(file)).toBe(true);
   });
@@ -140,7 +140,7 @@ describe("Windows-host entries (from WSL)", () => {
     await writeEntry(win.path, entry(2718, { host: "0.0.0.0", pid: 5000 }));
     const system = fakeSystem({ "tasklist.exe": { stdout: TASKLIST } }, { "/proc/net/route": ROUTE_VIA_172 });
     const { diagnostics } = await discoverServersDetailed({ directories: [win], system, fetch: network({}).fetch });
-    expect(diagnostics.map((d) => d.kind)).toEqual(["windows-host-unreachable", "pid-reuse-suspected"]);
+    expect(diagnostics.map((d) => d.kind)).toEqual(["windows_host_unreachable", "pid_reuse_suspected"]);
     expect(diagnostics[1]).toMatchObject({ command: "chrome.exe", pid: 5000 });
   });
 
@@ -163,6 +163,6 @@ describe("Windows-host entries (from WSL)", () => {
       system,
       fetch: network({ "172.20.16.1": "healthy" }).fetch,
     });
-    expect(servers).toMatchObject([{ origin: "windows-host", url: "http://172.20.16.1:2718" }]);
+    expect(servers).toMatchObject([{ origin: "windows_host", url: "http://172.20.16.1:2718" }]);
   });
 });

@@ -1,60 +1,41 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNodeFetch, loadAgent, nodeFetch } from "../../../src/http/node-fetch.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createNodeFetch, loadAgent } from "../../../src/http/node-fetch.js";
+import { PREPARE, prepareFetch } from "../../../src/http/prepare-fetch.js";
 
-// A server that sends headers and one event, then stays silent (like marimo while code runs).
-let server: Server;
-let url: string;
+const SRC = join(import.meta.dirname, "../../../src");
 
-beforeAll(async () => {
-  server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/event-stream" });
-    res.write('event: stdout\ndata: {"data": "started"}\n\n');
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
-
-async function silentFor(fetchImpl: typeof fetch, ms: number): Promise<"alive" | "failed"> {
-  const controller = new AbortController();
-  const res = await fetchImpl(url, { signal: controller.signal });
-  const reader = res.body!.getReader();
-  await reader.read();
-  const outcome = await Promise.race([
-    reader.read().then(
-      () => "failed" as const,
-      () => "failed" as const,
-    ),
-    new Promise<"alive">((r) => setTimeout(() => r("alive"), ms)),
-  ]);
-  controller.abort();
-  return outcome;
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
+  );
 }
 
-describe("the Node fetch", () => {
-  it("honours the dispatcher's body timeout (the setting reaches undici)", async () => {
-    expect(await silentFor(createNodeFetch({ bodyTimeoutMs: 200 }), 5000)).toBe("failed");
+describe("undici's Agent", () => {
+  it("is the class undici's public entry exports", async () => {
+    const { Agent } = await import("undici");
+    expect(await loadAgent()).toBe(Agent);
   });
 
-  it("by default keeps a silent response open (no 300 s body timeout)", async () => {
-    expect(await silentFor(nodeFetch(), 1500)).toBe("alive");
-    expect(nodeFetch()).toBe(nodeFetch());
+  it("is never imported through one of undici's internal module paths", () => {
+    const internal = sources(SRC).filter((file) => /["']undici\/(?!package\.json)/.test(readFileSync(file, "utf8")));
+    expect(internal).toEqual([]);
   });
 });
 
-describe("undici's Agent", () => {
-  it("is loaded from the class's own module, and is the class undici exports", async () => {
-    // Fails when an undici release moves the module: the SDK then falls back to the index
-    // (slower to load), and the constant in node-fetch.ts should follow the move.
-    const direct = (await import("undici/lib/dispatcher/agent.js" as string)) as { default: unknown };
+describe("preparing a fetch", () => {
+  it("the Node fetch loads undici's Agent when prepared, before any request, and only once", async () => {
     const { Agent } = await import("undici");
-    expect(direct.default).toBe(Agent);
-    expect(await loadAgent()).toBe(Agent);
+    const fetchImpl = createNodeFetch() as typeof fetch & { [PREPARE]: () => Promise<unknown> };
+    const agent = await fetchImpl[PREPARE]();
+    expect(agent).toBeInstanceOf(Agent);
+    expect(await fetchImpl[PREPARE]()).toBe(agent);
+    await prepareFetch(fetchImpl);
+  });
+
+  it("a fetch without a prepare function (the global one, an injected one) needs none", async () => {
+    await expect(prepareFetch(undefined)).resolves.toBeUndefined();
+    await expect(prepareFetch(globalThis.fetch)).resolves.toBeUndefined();
   });
 });

@@ -39,24 +39,24 @@ describe("planLaunch: the decision tree", () => {
       ["uv", "marimo"],
     );
     const plan = await planLaunch({ notebook: "/p/nb/a.py", cwd: "/elsewhere" }, probe);
-    expect(plan).toMatchObject({ runner: "uv-project", command: ["/usr/bin/uv", "run", "--project", "/p", "marimo"], projectDir: "/p" });
+    expect(plan).toMatchObject({ runner: "uv_project", command: ["/usr/bin/uv", "run", "--project", "/p", "marimo"], projectDir: "/p" });
   });
 
   it("prefers the project's .venv over uv when there is no uv.lock", async () => {
     const probe = fakeProbe({ "/p/pyproject.toml": PYPROJECT, "/p/a.py": NOTEBOOK, "/p/.venv/bin/marimo": "" }, ["uv"]);
     const plan = await planLaunch({ notebook: "/p/a.py", cwd: "/p" }, probe);
-    expect(plan).toMatchObject({ runner: "project-venv", command: ["/p/.venv/bin/marimo"] });
+    expect(plan).toMatchObject({ runner: "project_venv", command: ["/p/.venv/bin/marimo"] });
   });
 
   it("uses uv run for a project without a lock or .venv when uv exists", async () => {
     const probe = fakeProbe({ "/p/pyproject.toml": PYPROJECT, "/p/a.py": NOTEBOOK }, ["uv", "marimo"]);
-    expect((await planLaunch({ notebook: "/p/a.py", cwd: "/p" }, probe)).runner).toBe("uv-project");
+    expect((await planLaunch({ notebook: "/p/a.py", cwd: "/p" }, probe)).runner).toBe("uv_project");
   });
 
   it("uses pixi run in a pixi project", async () => {
     const probe = fakeProbe({ "/p/pyproject.toml": PYPROJECT, "/p/pixi.lock": "", "/p/a.py": NOTEBOOK }, ["pixi"]);
     const plan = await planLaunch({ notebook: "/p/a.py", cwd: "/p" }, probe);
-    expect(plan.runner).toBe("pixi-project");
+    expect(plan.runner).toBe("pixi_project");
     expect(plan.command).toEqual(["/usr/bin/pixi", "run", "--manifest-path", "/p/pyproject.toml", "marimo"]);
   });
 
@@ -77,8 +77,8 @@ describe("planLaunch: the decision tree", () => {
 
   it("searches for pyproject.toml from the notebook's directory upward, starting at cwd without a notebook", async () => {
     const files = { "/p/pyproject.toml": PYPROJECT, "/p/.venv/bin/marimo": "", "/p/deep/er/x.txt": "" };
-    expect((await planLaunch({ cwd: "/p/deep/er" }, fakeProbe(files))).runner).toBe("project-venv");
-    expect((await planLaunch({ notebook: "/p/deep", cwd: "/" }, fakeProbe(files))).runner).toBe("project-venv");
+    expect((await planLaunch({ cwd: "/p/deep/er" }, fakeProbe(files))).runner).toBe("project_venv");
+    expect((await planLaunch({ notebook: "/p/deep", cwd: "/" }, fakeProbe(files))).runner).toBe("project_venv");
   });
 
   it("sandboxes a PEP 723 notebook when uv exists", async () => {

@@ -1,6 +1,4 @@
-/** `marimo-pair mcp`: options, and serving over HTTP in process until Ctrl-C. */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+/** `marimo-pair mcp`: options. Serving over HTTP is in test/slow/tools/cli-mcp-serve.test.ts. */
 import { describe, expect, it } from "vitest";
 import { parseCommandArgs } from "../../../src/cli/argv.js";
 import { mcpOptions } from "../../../src/cli/commands/mcp.js";
@@ -34,22 +32,5 @@ describe("marimo-pair mcp options", () => {
     const io = memoryIo();
     expect(await runCli(["mcp", "--http", "--host", "0.0.0.0"], io)).toBe(1);
     expect(io.err()).toContain("only loopback addresses");
-  });
-
-  it("serves over HTTP until Ctrl-C, printing the endpoint on stderr", async () => {
-    const io = memoryIo();
-    const exit = runCli(["mcp", "--http"], io);
-    const deadline = Date.now() + 20_000;
-    while (!io.err().includes("/mcp")) {
-      if (Date.now() > deadline) throw new Error(`no endpoint printed: ${io.err()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const url = /at (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(io.err())?.[1] ?? "";
-    const client = new Client({ name: "unit", version: "0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-    expect((await client.listTools()).tools).toHaveLength(19);
-    await client.close();
-    io.interrupt();
-    expect(await exit).toBe(0);
   });
 });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { InvalidPlanError } from "../../../src/codemode/errors.js";
 import { pyNumber, pyStr, pyStrBlock, pyValue } from "../../../src/codemode/python-literal.js";
-import { NASTY_STRINGS } from "./nasty-strings.js";
-import { codePoints, PythonOracle } from "./python-oracle.js";
+import { NASTY_STRINGS } from "../../unit/codemode/nasty-strings.js";
+import { codePoints, PythonOracle } from "../../unit/codemode/python-oracle.js";
 
 
 const oracle = new PythonOracle();

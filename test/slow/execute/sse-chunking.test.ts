@@ -24,7 +24,7 @@ import {
   splitSizes,
   streamOf,
   type Transcript,
-} from "./transcripts.js";
+} from "../../unit/execute/transcripts.js";
 
 /** Random chunkings in total, spread over the transcripts. */
 const TOTAL_RUNS = 1000;

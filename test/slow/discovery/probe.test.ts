@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createHealthProber, isHealthyBody } from "../../../src/http/probe.js";
-import { cleanup, closedPort, httpServer, marimoLike, silentPort } from "./helpers.js";
+import { cleanup, closedPort, httpServer, marimoLike, silentPort } from "../../unit/discovery/helpers.js";
 
 afterEach(cleanup);
 
@@ -36,13 +36,13 @@ describe("the /health probe", () => {
     const prober = createHealthProber();
     try {
       expect(await prober.probe(other.url)).toEqual({
-        outcome: "not-marimo",
+        outcome: "not_marimo",
         url: other.url,
         status: 200,
         excerpt: "<html> <body>hello from another app</body> </html>",
       });
       // A healthy body with an error status is not a marimo answer either.
-      expect(await prober.probe(notFound.url)).toMatchObject({ outcome: "not-marimo", status: 404 });
+      expect(await prober.probe(notFound.url)).toMatchObject({ outcome: "not_marimo", status: 404 });
     } finally {
       await prober.close();
     }
@@ -56,7 +56,7 @@ describe("the /health probe", () => {
     });
     const prober = createHealthProber();
     try {
-      expect(await prober.probe(redirecting.url)).toMatchObject({ outcome: "not-marimo", status: 302 });
+      expect(await prober.probe(redirecting.url)).toMatchObject({ outcome: "not_marimo", status: 302 });
     } finally {
       await prober.close();
     }
@@ -105,8 +105,8 @@ describe("the /health probe", () => {
     const prober = createHealthProber();
     try {
       const result = await prober.probe(server.url);
-      expect(result).toMatchObject({ outcome: "not-marimo", status: 200 });
-      expect(result.outcome === "not-marimo" && result.excerpt.length).toBeLessThanOrEqual(121);
+      expect(result).toMatchObject({ outcome: "not_marimo", status: 200 });
+      expect(result.outcome === "not_marimo" && result.excerpt.length).toBeLessThanOrEqual(121);
     } finally {
       await prober.close();
     }
@@ -130,7 +130,7 @@ describe("the /health probe", () => {
         throw new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "EHOSTUNREACH" }) });
       },
     });
-    expect(await failing.probe("http://10.0.0.1:2718")).toMatchObject({ outcome: "unreachable", reason: "no-route" });
+    expect(await failing.probe("http://10.0.0.1:2718")).toMatchObject({ outcome: "unreachable", reason: "no_route" });
     expect(count).toBe(1);
   });
 
@@ -141,7 +141,7 @@ describe("the /health probe", () => {
           throw new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
         },
       }).probe("http://127.0.0.1:1");
-    expect(await failWith("UND_ERR_CONNECT_TIMEOUT")).toMatchObject({ reason: "connect-timeout" });
+    expect(await failWith("UND_ERR_CONNECT_TIMEOUT")).toMatchObject({ reason: "connect_timeout" });
     expect(await failWith("ECONNRESET")).toMatchObject({ reason: "reset" });
     expect(await failWith("ENOTFOUND")).toMatchObject({ reason: "dns" });
     expect(await failWith("EWHATEVER")).toMatchObject({ reason: "other", detail: "EWHATEVER" });

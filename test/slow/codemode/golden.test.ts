@@ -8,8 +8,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { GOLDEN_CASES } from "./golden-plans.js";
-import { PythonOracle } from "./python-oracle.js";
+import { GOLDEN_CASES } from "../../unit/codemode/golden-plans.js";
+import { PythonOracle } from "../../unit/codemode/python-oracle.js";
 
 const DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "fixtures", "golden");
 const UPDATE = process.env["UPDATE_GOLDEN"] === "1";

@@ -85,7 +85,7 @@ describe("nb.events() stream handling", () => {
     });
     const nb = await connect(fake.url).session();
     const events = await collect(nb.events({ reconnectTimeoutMs: 20_000 }));
-    expect(events.map((e) => e.type)).toEqual(["kernel-ready", "cell", "kernel-ready", "cell", "closed"]);
+    expect(events.map((e) => e.type)).toEqual(["kernel_ready", "cell", "kernel_ready", "cell", "closed"]);
     expect(events.at(-1)).toEqual({ type: "closed", op: "close", code: 1000, reason: "MARIMO_SHUTDOWN" });
     expect(fake.connections.length).toBe(3);
     expect(new Set(fake.connections.map((p) => p.get("session_id"))).size).toBe(3);
@@ -94,7 +94,7 @@ describe("nb.events() stream handling", () => {
   it("does not reconnect when asked not to", async () => {
     const fake = await fakeMarimo((_n, res) => res.end(READY));
     const nb = await connect(fake.url).session();
-    expect((await collect(nb.events({ reconnect: false }))).map((e) => e.type)).toEqual(["kernel-ready"]);
+    expect((await collect(nb.events({ reconnect: false }))).map((e) => e.type)).toEqual(["kernel_ready"]);
     expect(fake.connections.length).toBe(1);
   });
 
@@ -125,7 +125,7 @@ describe("nb.events() stream handling", () => {
     const nb = await connect(fake.url).session();
     const events = await collect(nb.events());
     expect(events).toEqual([
-      { type: "kernel-ready", op: "kernel-ready", cellIds: ["a"], codes: ["x = 1"], names: ["_"] },
+      { type: "kernel_ready", op: "kernel-ready", cellIds: ["a"], codes: ["x = 1"], names: ["_"] },
       { type: "other", op: "brand-new-op", data: { answer: 42 } },
       {
         type: "cell",
@@ -145,7 +145,7 @@ describe("nb.events() stream handling", () => {
         changes: [{ type: "set-config", cellId: "a", config: { column: null, disabled: true, hideCode: false } }],
       },
       { type: "banner", op: "banner", title: "Kernel stopped", description: "exit 1", variant: "danger", action: "restart" },
-      { type: "completed-run", op: "completed-run", runId: "r1", outcome: null, error: null },
+      { type: "completed_run", op: "completed-run", runId: "r1", outcome: null, error: null },
       { type: "closed", op: "close", code: 1000, reason: "MARIMO_SHUTDOWN" },
     ]);
   });
@@ -161,7 +161,7 @@ describe("nb.events() stream handling", () => {
     while (seen.length === 0) await new Promise((r) => setTimeout(r, 10));
     controller.abort();
     await expect(done).resolves.toBeUndefined();
-    expect(seen.map((e) => e.type)).toEqual(["kernel-ready"]);
+    expect(seen.map((e) => e.type)).toEqual(["kernel_ready"]);
   });
 
   it("treats a silent connection as dropped after the idle timeout, then reconnects", async () => {
@@ -171,7 +171,7 @@ describe("nb.events() stream handling", () => {
     });
     const nb = await connect(fake.url).session();
     const events = await collect(nb.events({ idleTimeoutMs: 300 }));
-    expect(events.map((e) => e.type)).toEqual(["kernel-ready", "kernel-ready", "closed"]);
+    expect(events.map((e) => e.type)).toEqual(["kernel_ready", "kernel_ready", "closed"]);
   });
 
   it("gives up reconnecting after reconnectTimeoutMs with the last error", async () => {
@@ -185,7 +185,7 @@ describe("nb.events() stream handling", () => {
     const error = await (async () => {
       for await (const event of nb.events({ reconnectTimeoutMs: 500 })) seen.push(event);
     })().catch((e: unknown) => e);
-    expect(seen.map((e) => e.type)).toEqual(["kernel-ready"]);
+    expect(seen.map((e) => e.type)).toEqual(["kernel_ready"]);
     expect((error as { code?: string }).code).toBe("connection_failed");
   });
 });

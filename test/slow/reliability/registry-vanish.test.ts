@@ -8,7 +8,7 @@ import { symlink, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { discoverServersDetailed } from "../../../src/discovery/discover.js";
-import { cleanup, closedPort, entry, tempDir } from "../discovery/helpers.js";
+import { cleanup, closedPort, entry, tempDir } from "../../unit/discovery/helpers.js";
 
 /** Paths to delete just before discovery stats them. */
 const vanishing = new Set<string>();
@@ -37,7 +37,7 @@ describe("a registry file that vanishes while discovery runs", () => {
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [dir] });
     expect(vanishing.size).toBe(0);
     expect(servers).toEqual([]);
-    expect(diagnostics.map((d) => [d.kind, d.file])).toEqual([["invalid-entry", join(dir, "dangling.json")]]);
+    expect(diagnostics.map((d) => [d.kind, d.file])).toEqual([["invalid_entry", join(dir, "dangling.json")]]);
     await unlink(join(dir, "dangling.json"));
   });
 });

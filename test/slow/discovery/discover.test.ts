@@ -16,7 +16,7 @@ import {
   silentPort,
   tempDir,
   writeEntry,
-} from "./helpers.js";
+} from "../../unit/discovery/helpers.js";
 
 afterEach(cleanup);
 
@@ -61,7 +61,7 @@ describe("discoverServers", () => {
     const file = await writeEntry(dir, entry(await closedPort(), { pid: await deadPid() }));
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [dir] });
     expect(servers).toEqual([]);
-    expect(diagnostics).toMatchObject([{ kind: "stale-entry-removed", severity: "info", file }]);
+    expect(diagnostics).toMatchObject([{ kind: "stale_entry_removed", severity: "info", file }]);
     expect(existsSync(file)).toBe(false);
   });
 
@@ -70,7 +70,7 @@ describe("discoverServers", () => {
     const file = await writeEntry(dir, entry(await closedPort(), { pid: await deadPid() }));
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [dir], prune: false });
     expect(servers).toEqual([]);
-    expect(diagnostics).toMatchObject([{ kind: "stale-entry-kept", reason: "prune-disabled", file }]);
+    expect(diagnostics).toMatchObject([{ kind: "stale_entry_kept", reason: "prune_disabled", file }]);
     expect(existsSync(file)).toBe(true);
   });
 
@@ -81,7 +81,7 @@ describe("discoverServers", () => {
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [dir] });
     expect(servers).toMatchObject([{ url: null, pidState: "alive", port }]);
     expect(existsSync(file)).toBe(true);
-    const notResponding = diagnostics.find((d) => d.kind === "not-responding");
+    const notResponding = diagnostics.find((d) => d.kind === "not_responding");
     expect(notResponding).toMatchObject({ severity: "warning", file, pid: process.pid, pidState: "alive" });
     expect(notResponding?.message).toContain(`http://127.0.0.1:${port} (refused)`);
     expect(notResponding?.message).toContain("The file is kept");
@@ -99,8 +99,8 @@ describe("discoverServers", () => {
       },
     );
     const { diagnostics } = await discoverServersDetailed({ directories: [dir], system, platform: "linux" });
-    expect(kinds(diagnostics).sort()).toEqual(["not-responding", "not-responding", "pid-reuse-suspected"]);
-    const reuse = diagnostics.find((d) => d.kind === "pid-reuse-suspected");
+    expect(kinds(diagnostics).sort()).toEqual(["not_responding", "not_responding", "pid_reuse_suspected"]);
+    const reuse = diagnostics.find((d) => d.kind === "pid_reuse_suspected");
     expect(reuse).toMatchObject({ pid: 4242, command: "/usr/bin/node server.js" });
     expect(reuse?.message).toContain("pid was reused");
   });
@@ -113,7 +113,7 @@ describe("discoverServers", () => {
     });
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [dir], system });
     expect(servers).toMatchObject([{ pidState: "unknown", url: null }]);
-    expect(kinds(diagnostics)).toEqual(["not-responding"]);
+    expect(kinds(diagnostics)).toEqual(["not_responding"]);
     expect(existsSync(file)).toBe(true);
   });
 
@@ -126,7 +126,7 @@ describe("discoverServers", () => {
     const dead = await writeEntry(dir, entry(other.port, { pid: await deadPid() }));
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [dir] });
     expect(servers).toMatchObject([{ url: null, pidState: "dead" }]);
-    expect(diagnostics).toMatchObject([{ kind: "not-marimo", url: other.url, status: 404, file: dead }]);
+    expect(diagnostics).toMatchObject([{ kind: "not_marimo", url: other.url, status: 404, file: dead }]);
     expect(diagnostics[0]?.message).toContain("Not Found");
     expect(existsSync(dead)).toBe(true);
   });
@@ -156,7 +156,7 @@ describe("discoverServers", () => {
     const seen: DiscoveryDiagnostic[] = [];
     const servers = await discoverServers({ directories: [dir], onDiagnostic: (d) => seen.push(d) });
     expect(servers).toHaveLength(1);
-    expect(seen).toMatchObject([{ kind: "invalid-entry", reason: "invalid-json", file: join(dir, "bad.json") }]);
+    expect(seen).toMatchObject([{ kind: "invalid_entry", reason: "invalid_json", file: join(dir, "bad.json") }]);
     expect(existsSync(join(dir, "bad.json"))).toBe(true);
   });
 
@@ -171,8 +171,8 @@ describe("discoverServers", () => {
     const { servers, diagnostics } = await discoverServersDetailed({ directories: [dir], timeoutMs });
     const elapsed = performance.now() - started;
     expect(servers).toHaveLength(20);
-    expect(diagnostics.filter((d) => d.kind === "not-responding")).toHaveLength(20);
-    for (const d of diagnostics) if (d.kind === "not-responding") expect(d.attempts[0]).toMatchObject({ reason: "timeout" });
+    expect(diagnostics.filter((d) => d.kind === "not_responding")).toHaveLength(20);
+    for (const d of diagnostics) if (d.kind === "not_responding") expect(d.attempts[0]).toMatchObject({ reason: "timeout" });
     // Sequential probing would take 20 s; parallel takes about one timeout.
     expect(elapsed).toBeLessThan(3 * timeoutMs);
   });
@@ -208,7 +208,7 @@ describe("discoverServers", () => {
       throw errno("EROFS");
     };
     const { diagnostics } = await discoverServersDetailed({ directories: [dir], system: failing });
-    expect(diagnostics).toMatchObject([{ kind: "remove-failed", severity: "warning", error: "EROFS", file }]);
+    expect(diagnostics).toMatchObject([{ kind: "remove_failed", severity: "warning", error: "EROFS", file }]);
     expect(existsSync(file)).toBe(true);
 
     // A server restarted on the same host:port rewrites the file between the read and the delete.
@@ -221,7 +221,7 @@ describe("discoverServers", () => {
       throw new Error("must not delete a rewritten file");
     };
     const { diagnostics: second } = await discoverServersDetailed({ directories: [dir], system: racing });
-    expect(second).toMatchObject([{ kind: "stale-entry-kept", reason: "file-changed", file }]);
+    expect(second).toMatchObject([{ kind: "stale_entry_kept", reason: "file_changed", file }]);
     expect(await readFile(file, "utf8")).toBe(rewritten);
   });
 });
