@@ -43,11 +43,34 @@ export async function loadAgent(): Promise<typeof Agent> {
  * the first request, so importing the SDK stays fast.
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
+  return createOwnedNodeFetch(options).fetch;
+}
+
+/** A fetch with its own connection pool, and a way to close the pool. */
+export interface OwnedNodeFetch {
+  /** The fetch. */
+  fetch: typeof fetch;
+  /**
+   * Close every connection of the pool at once (a request still in flight fails). Later
+   * requests get a new pool.
+   */
+  close(): Promise<void>;
+}
+
+/** @internal {@link createNodeFetch}, with a `close()` for its pool: what a client of the Node entry owns. */
+export function createOwnedNodeFetch(options: NodeFetchOptions = {}): OwnedNodeFetch {
   let dispatcher: Promise<Agent> | undefined;
-  return async (input, init) => {
-    dispatcher ??= loadAgent().then((AgentClass) => new AgentClass({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 }));
-    // Node's built-in fetch accepts an undici dispatcher per request.
-    return fetch(input, { ...init, dispatcher: await dispatcher } as RequestInit);
+  return {
+    fetch: async (input, init) => {
+      dispatcher ??= loadAgent().then((AgentClass) => new AgentClass({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 }));
+      // Node's built-in fetch accepts an undici dispatcher per request.
+      return fetch(input, { ...init, dispatcher: await dispatcher } as RequestInit);
+    },
+    async close() {
+      const pending = dispatcher;
+      dispatcher = undefined;
+      if (pending !== undefined) await (await pending).destroy();
+    },
   };
 }
 
