@@ -210,6 +210,7 @@ export type { ExitStatus } from "./launch/process-tree.js";
 // Lifecycle: live events, interrupt/restart, rich outputs.
 export { DEFAULT_EVENTS_IDLE_TIMEOUT_MS, DEFAULT_RECONNECT_TIMEOUT_MS } from "./session/events.js";
 export type { EventsOptions } from "./session/events.js";
+export type { NotebookEvents } from "./session/event-stream.js";
 export type {
   CellEvent,
   CellEventOutput,
