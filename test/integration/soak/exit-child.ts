@@ -15,7 +15,7 @@ const url = process.env["SOAK_URL"] ?? "";
 
 if (mode === "mcp") {
   await using client = await connectMcp(url);
-  const nb = await client.session({ file: process.env["SOAK_FILE"] });
+  const nb = await client.session({ file: process.env["SOAK_FILE"] ?? "" });
   console.log(`ok ${(await nb.execute("print('over mcp')")).stdout.trim()}`);
 } else if (mode === "launch") {
   await using server = await launchServer({
