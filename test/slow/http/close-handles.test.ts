@@ -183,3 +183,32 @@ describe("close() and await using", () => {
     expect(await openRequests()).toBe(0);
   });
 });
+
+describe("the Node entry's connection pool", () => {
+  it("keeps a keep-alive connection after a call, and client.close() closes it at once", async () => {
+    const { createServer } = await import("node:http");
+    const sockets = new Set<import("node:net").Socket>();
+    const keepAlive = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("0.25.2");
+    });
+    keepAlive.keepAliveTimeout = 60_000;
+    keepAlive.on("connection", (socket) => {
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((r) => keepAlive.listen(0, "127.0.0.1", r));
+    const { port } = keepAlive.address() as import("node:net").AddressInfo;
+    try {
+      const client = connect(`http://127.0.0.1:${port}`);
+      expect(await client.version()).toBe("0.25.2");
+      // The pool keeps the idle connection for reuse (it does not keep the process alive).
+      expect(sockets.size).toBe(1);
+      await client.close();
+      await until(() => sockets.size === 0);
+    } finally {
+      keepAlive.closeAllConnections();
+      await new Promise((r) => keepAlive.close(r));
+    }
+  });
+});
