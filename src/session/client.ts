@@ -93,7 +93,8 @@ export class MarimoClient {
    * (interrupting their runs), event streams, sessions it holds open (`openSession`), and
    * waits; then close its idle connections (the Node entry's `connect` keeps a pool per
    * client). Resolves once all of it is gone, so a script that ends with `await
-   * client.close()` exits. Later calls through this client's sessions are aborted. Idempotent.
+   * client.close()` exits. Executions and event streams started afterwards are aborted at
+   * once. Idempotent.
    *
    * @example
    * ```ts
