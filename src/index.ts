@@ -82,6 +82,7 @@ export type { NotebookEvent } from "./session/event-types.js";
 // Outputs a person looks at.
 export { outputImage, outputText } from "./outputs/decode.js";
 export type { InlineImage, VirtualFileImage } from "./outputs/decode.js";
+export type { NotebookEvents } from "./session/event-stream.js";
 export { saveImage } from "./outputs/save-image.js";
 export type { SaveImageOptions } from "./outputs/save-image.js";
 // Finding a notebook across every server, and opening it on demand (Node only).

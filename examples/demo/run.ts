@@ -123,7 +123,7 @@ try {
     }
   }
   // Let go of the session, so a person opening the page becomes its editor.
-  own?.close();
+  await own?.close();
   if (exitWhenDone) {
     log("done");
     await shutdown(0);

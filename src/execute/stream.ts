@@ -201,12 +201,35 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
       "abort",
       () => {
         this.#clearTimers();
-        if (!this.#gotDone) onCutShort?.();
+        if (this.#gotDone) return;
+        onCutShort?.();
+        // Nobody may be reading (an abandoned stream): the result ends here all the same.
+        this.#fail(this.#signal.reason);
       },
       { once: true },
     );
     this.#response = start(this.#signal);
     this.#response.catch(() => undefined);
+  }
+
+  /**
+   * @internal Resolves once the execution has ended: its result settled (done, failure or
+   * abort). Never rejects.
+   */
+  get ended(): Promise<void> {
+    return this.#result.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /**
+   * For `await using`: stops the execution if it is still running (closing the connection,
+   * which interrupts the kernel), and resolves once it has ended.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#settled) this.abort();
+    await this.ended;
   }
 
   /** The request this stream belongs to (method and token-free URL). */
@@ -310,21 +333,8 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
         if (this.#signal.aborted) throw this.#signal.reason;
         throw new StreamIncompleteError(this.#target);
       }
-      const result: ExecuteResult = {
-        success: done.success,
-        stdout: buffer.stdout.join(""),
-        stderr: buffer.stderr.join(""),
-        output: done.output,
-        truncated: buffer.truncated,
-      };
-      if (done.error !== undefined) result.error = done.error;
-      this.#settled = true;
-      if (!result.success && this.#options.throwOnError === true) {
-        const failure = new ExecutionError(result.stdout, result.stderr);
-        this.#settle.reject(failure);
-        throw failure;
-      }
-      this.#settle.resolve(result);
+      const failure = this.#finish(done, buffer);
+      if (failure !== undefined) throw failure;
     } catch (error) {
       throw this.#fail(error);
     } finally {
@@ -333,7 +343,30 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
         // Left early (break, error): close the connection so marimo interrupts the kernel.
         if (!this.#signal.aborted) this.abort();
         this.#fail(this.#signal.reason);
+      } else if (!this.#settled) {
+        // The loop was left at the `done` event itself: the result is complete all the same.
+        this.#finish(done, buffer);
       }
     }
+  }
+
+  /** Settle the result from `done`; returns the failure when `throwOnError` turns it into one. */
+  #finish(done: DoneEvent, buffer: OutputBuffer): ExecutionError | undefined {
+    const result: ExecuteResult = {
+      success: done.success,
+      stdout: buffer.stdout.join(""),
+      stderr: buffer.stderr.join(""),
+      output: done.output,
+      truncated: buffer.truncated,
+    };
+    if (done.error !== undefined) result.error = done.error;
+    this.#settled = true;
+    if (!result.success && this.#options.throwOnError === true) {
+      const failure = new ExecutionError(result.stdout, result.stderr);
+      this.#settle.reject(failure);
+      return failure;
+    }
+    this.#settle.resolve(result);
+    return undefined;
   }
 }

@@ -33,6 +33,22 @@ export async function loadAgent(): Promise<typeof Agent> {
  * the first request, so importing the SDK stays fast.
  */
 export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
+  return createOwnedNodeFetch(options).fetch;
+}
+
+/** A fetch with its own connection pool, and a way to close the pool. */
+export interface OwnedNodeFetch {
+  /** The fetch. */
+  fetch: typeof fetch;
+  /**
+   * Close every connection of the pool at once (a request still in flight fails). Later
+   * requests get a new pool.
+   */
+  close(): Promise<void>;
+}
+
+/** @internal {@link createNodeFetch}, with a `close()` for its pool: what a client of the Node entry owns. */
+export function createOwnedNodeFetch(options: NodeFetchOptions = {}): OwnedNodeFetch {
   let dispatcher: Promise<Agent> | undefined;
   const ready = (): Promise<Agent> => {
     dispatcher ??= loadAgent().then((AgentClass) => new AgentClass({ bodyTimeout: options.bodyTimeoutMs ?? 0, headersTimeout: 0 }));
@@ -41,9 +57,16 @@ export function createNodeFetch(options: NodeFetchOptions = {}): typeof fetch {
   const nodeFetchImpl = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> =>
     // Node's built-in fetch accepts an undici dispatcher per request.
     fetch(input, { ...init, dispatcher: await ready() } as RequestInit);
-  // The HTTP layer calls this before it starts a request's headers timer, so loading undici
-  // is never counted against the server's time to answer.
-  return Object.assign(nodeFetchImpl, { [PREPARE]: ready });
+  return {
+    // The HTTP layer calls PREPARE before it starts a request's headers timer, so loading
+    // undici is never counted against the server's time to answer.
+    fetch: Object.assign(nodeFetchImpl, { [PREPARE]: ready }),
+    async close() {
+      const pending = dispatcher;
+      dispatcher = undefined;
+      if (pending !== undefined) await (await pending).destroy();
+    },
+  };
 }
 
 /** The process-wide instance of {@link createNodeFetch} used by the Node entry's `connect`. */

@@ -116,22 +116,19 @@ async function sandboxFlag(command: readonly string[], cwd: string, env: Record<
  * another launch in the last minute) and passed to marimo; when another process takes it
  * before marimo binds it, the next one is tried (up to three starts).
  *
- * The server is ended with its kernels by `stop()`, by `signal`, or when this Node process
- * exits.
+ * The server is ended with its kernels by `stop()` (or `close()`, or `await using`), by
+ * `signal`, or when this Node process exits.
  *
  * @throws {MarimoNotFoundError} when no way to run marimo is found.
  * @throws {LaunchError} when marimo does not come up (`reason`: `port_in_use`,
  *   `notebook_unreadable`, `startup_crash`, `timeout`), with marimo's stderr tail.
  * @example
  * ```ts
- * const server = await launchServer({ notebook: "analysis.py", headless: true });
- * try {
- *   const nb = await connect(server.url).openSession({ file: "analysis.py" });
- *   console.log((await nb.execute("1 + 1")).output);
- *   nb.close();
- * } finally {
- *   await server.stop();
- * }
+ * await using server = await launchServer({ notebook: "analysis.py", headless: true });
+ * await using client = connect(server.url);
+ * const nb = await client.openSession({ file: "analysis.py" });
+ * console.log((await nb.execute("1 + 1")).output);
+ * // On leaving the scope, the client closes, then the server stops.
  * ```
  */
 export async function launchServer(options: LaunchOptions = {}): Promise<LaunchedServer> {

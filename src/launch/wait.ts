@@ -34,6 +34,10 @@ export interface LaunchedServer {
   logs(): string;
   /** End marimo and every process it started: SIGTERM, then SIGKILL after the grace period. Idempotent. */
   stop(): Promise<void>;
+  /** The same as `stop()`, under the name every handle of the SDK shares. */
+  close(): Promise<void>;
+  /** The same as `stop()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** @internal Everything one start needs. */
@@ -155,6 +159,8 @@ export async function startOnce(request: StartRequest): Promise<LaunchedServer> 
           exited: tree.exited,
           logs: () => tree.outputTail(),
           stop,
+          close: stop,
+          [Symbol.asyncDispose]: stop,
         };
       }
       await new Promise((r) => setTimeout(r, POLL_MS));

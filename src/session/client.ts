@@ -9,6 +9,7 @@ import { createHttp, type Http } from "../http/client.js";
 import { normalizeBaseUrl } from "../http/base-url.js";
 import { HealthResponseSchema, ServerStatusResponseSchema, SessionsResponseSchema } from "../schemas/sessions.js";
 import type { SessionContext } from "./context.js";
+import { HandleSet } from "./handles.js";
 import { NotebookSession } from "./notebook.js";
 import type { SignalOptions } from "./types.js";
 import { openSession, type OpenSessionOptions, type OwnedSession } from "./open.js";
@@ -67,18 +68,54 @@ export class MarimoClient {
   readonly #options: ConnectOptions;
   #version: Promise<string> | undefined;
   readonly #context: SessionContext;
+  readonly #release: (() => Promise<void>) | undefined;
+  #closing: Promise<void> | undefined;
 
-  /** @internal Use {@link connect}. */
-  constructor(http: Http, options: ConnectOptions) {
+  /**
+   * @internal Use {@link connect}. `release` frees what the client owns besides its
+   * sessions' work (the Node entry's connection pool), after `close()` ended that work.
+   */
+  constructor(http: Http, options: ConnectOptions, release?: () => Promise<void>) {
     this.#http = http;
     this.#options = options;
+    this.#release = release;
     this.#context = {
       http,
       listSessions: (signal) => this.sessions({ signal }),
       select: selectSession,
       version: (signal) => this.version({ signal }),
       interrupted: new Map(),
+      handles: new HandleSet(),
     };
+  }
+
+  /**
+   * End everything this client has in flight, across all its session objects: executions
+   * (interrupting their runs), event streams, sessions it holds open (`openSession`), and
+   * waits; then close its idle connections (the Node entry's `connect` keeps a pool per
+   * client). Resolves once all of it is gone, so a script that ends with `await
+   * client.close()` exits. Executions and event streams started afterwards are aborted at
+   * once. Idempotent.
+   *
+   * @example
+   * ```ts
+   * await using client = connect("http://127.0.0.1:2718");
+   * const nb = await client.openSession({ file: "analysis.py" });
+   * await nb.execute("print(1)");
+   * // client.close() runs here: the session's connection and the pool are closed.
+   * ```
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#context.handles.closeAll();
+      await this.#release?.().catch(() => undefined);
+    })();
+    return this.#closing;
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** The server's base URL (with its `--base-url` prefix), without a trailing slash. */
@@ -168,7 +205,7 @@ export class MarimoClient {
    * @example
    * ```ts
    * const nb = await client.openSession({ file: "analysis.py" });
-   * try { await nb.execute("print(1)") } finally { nb.close() }
+   * try { await nb.execute("print(1)") } finally { await nb.close() }
    * ```
    */
   openSession(options: OpenSessionOptions): Promise<OwnedSession> {
@@ -190,6 +227,15 @@ export class MarimoClient {
  * ```
  */
 export function connect(server: string | URL | DiscoveredServer, options: ConnectOptions = {}): MarimoClient {
+  return connectReleasing(server, options, undefined);
+}
+
+/** @internal {@link connect}, with what `close()` must free besides the sessions' work. */
+export function connectReleasing(
+  server: string | URL | DiscoveredServer,
+  options: ConnectOptions,
+  release: (() => Promise<void>) | undefined,
+): MarimoClient {
   let input: string | URL;
   if (typeof server === "string" || server instanceof URL) input = server;
   else if (server.url !== null) input = server.url;
@@ -207,5 +253,5 @@ export function connect(server: string | URL | DiscoveredServer, options: Connec
     timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     headers: options.headers,
   });
-  return new MarimoClient(http, options);
+  return new MarimoClient(http, options, release);
 }

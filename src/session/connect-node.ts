@@ -5,8 +5,8 @@
  * @module
  */
 import type { DiscoveredServer } from "../discovery/types.js";
-import { nodeFetch } from "../http/node-fetch.js";
-import { type ConnectOptions, connect as connectWithFetch, type MarimoClient } from "./client.js";
+import { createOwnedNodeFetch } from "../http/node-fetch.js";
+import { type ConnectOptions, connectReleasing, type MarimoClient } from "./client.js";
 
 /**
  * Connect to a marimo server: a URL (with its `--base-url` prefix, if any) or a server
@@ -14,7 +14,8 @@ import { type ConnectOptions, connect as connectWithFetch, type MarimoClient } f
  *
  * Unlike Node's default `fetch`, which abandons a response after 300 s without data (and
  * so would interrupt a long, silent computation), the default `fetch` here has no timeouts
- * of its own. Pass `fetch` to use another.
+ * of its own, and a connection pool of this client's own, which `client.close()` closes.
+ * Pass `fetch` to use another.
  *
  * @throws {TypeError} for a malformed URL.
  * @throws {RemoteNotAllowedError} for a non-loopback host without `allowRemote`.
@@ -26,5 +27,7 @@ import { type ConnectOptions, connect as connectWithFetch, type MarimoClient } f
  * ```
  */
 export function connect(server: string | URL | DiscoveredServer, options: ConnectOptions = {}): MarimoClient {
-  return connectWithFetch(server, { ...options, fetch: options.fetch ?? nodeFetch() });
+  if (options.fetch !== undefined) return connectReleasing(server, options, undefined);
+  const pool = createOwnedNodeFetch();
+  return connectReleasing(server, { ...options, fetch: pool.fetch }, () => pool.close());
 }

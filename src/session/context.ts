@@ -6,6 +6,7 @@
  * @module
  */
 import type { Http } from "../http/client.js";
+import type { HandleSet } from "./handles.js";
 import type { KernelState, SessionInfo, SessionSelector } from "./types.js";
 
 /** What a session needs from its client. */
@@ -23,4 +24,6 @@ export interface SessionContext {
    * execution on that session waits for them, whichever session object it comes from.
    */
   readonly interrupted: Map<string, Promise<KernelState | undefined>>;
+  /** What the client has in flight, across its session objects: `client.close()` ends it. */
+  readonly handles: HandleSet;
 }

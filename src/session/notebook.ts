@@ -13,7 +13,8 @@ import type { SessionContext } from "./context.js";
 import type { KernelState, SessionInfo, SessionSelector, SignalOptions } from "./types.js";
 import { settledOrAborted, waitUntilNotRunning } from "./settle.js";
 import { watchEvents, type EventsOptions } from "./events.js";
-import type { NotebookEvent } from "./event-types.js";
+import { NotebookEvents } from "./event-stream.js";
+import { HandleSet, type OpenHandle } from "./handles.js";
 import { interruptKernel, restartSession } from "./kernel-control.js";
 import type { InlineImage, OutputLike } from "../outputs/decode.js";
 import { readOutputImage } from "../outputs/read-image.js";
@@ -52,6 +53,7 @@ export class NotebookSession {
   readonly #ctx: SessionContext;
   readonly #selector: SessionSelector;
   #info: SessionInfo;
+  readonly #handles = new HandleSet();
 
   /** @internal Use `client.session()`. */
   constructor(ctx: SessionContext, selector: SessionSelector, info: SessionInfo) {
@@ -78,6 +80,35 @@ export class NotebookSession {
   /** @internal The client context, for extensions of the session (code mode, events). */
   protected get context(): SessionContext {
     return this.#ctx;
+  }
+
+  /**
+   * Track `handle` here and in the client until the returned function is called. After
+   * `close()` (of this session or of the client), a new handle is closed at once.
+   */
+  #track(handle: OpenHandle): () => void {
+    const here = this.#handles.add(handle);
+    const inClient = this.#ctx.handles.add(handle);
+    return () => {
+      here();
+      inClient();
+    };
+  }
+
+  /**
+   * End everything this session object has in flight: executions (which interrupts their
+   * runs, as an abort does), event streams, and the wait after an interrupted run. Resolves
+   * once their connections are closed. Work started afterwards through this object is
+   * aborted at once. The session itself stays open on the server (see `OwnedSession.close()`
+   * for a session this client holds open). Idempotent.
+   */
+  async close(): Promise<void> {
+    await this.#handles.closeAll();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Look the session up again by its selector. */
@@ -116,7 +147,7 @@ export class NotebookSession {
   stream(code: string, options: ExecuteOptions = {}): ExecutionStream {
     if (typeof code !== "string") throw new TypeError("code must be a string");
     const http = this.#ctx.http;
-    return new ExecutionStream(
+    const stream = new ExecutionStream(
       http.target("POST", "/api/kernel/execute"),
       async (signal) => {
         const settling = this.#ctx.interrupted.get(this.#key());
@@ -136,6 +167,14 @@ export class NotebookSession {
       options,
       () => this.#afterInterrupt(),
     );
+    const untrack = this.#track({
+      close: async () => {
+        stream.abort(new DOMException("The session was closed.", "AbortError"));
+        await stream.ended;
+      },
+    });
+    void stream.ended.then(untrack);
+    return stream;
   }
 
   /** The key of this session in the client's shared state. */
@@ -146,7 +185,8 @@ export class NotebookSession {
   /** Remember to let an interrupted run end before the next execution on this session starts. */
   #afterInterrupt(): void {
     const key = this.#key();
-    const settling = waitUntilNotRunning((signal) => this.status({ signal })).then((state) => {
+    const stop = AbortSignal.any([this.#handles.signal, this.#ctx.handles.signal]);
+    const settling = waitUntilNotRunning((signal) => this.status({ signal }), undefined, stop).then((state) => {
       if (this.#ctx.interrupted.get(key) === settling) this.#ctx.interrupted.delete(key);
       return state;
     });
@@ -210,21 +250,31 @@ export class NotebookSession {
    * so a person's browser keeps editing and an orphaned session is not taken over or renamed.
    * On (re)connection marimo first sends `kernel-ready` and replays the current cell states.
    * A stream that ends without a `close` event is reconnected; a `close` (e.g. 1000
-   * `MARIMO_SHUTDOWN` after a restart) is yielded as a final `closed` event. Aborting
-   * `signal` or leaving the loop ends the stream without an error.
+   * `MARIMO_SHUTDOWN` after a restart) is yielded as a final `closed` event. `abort()`,
+   * `close()`, aborting `signal`, leaving the loop, or closing this session or its client
+   * ends the stream without an error, closes its connection and clears its timers.
    *
    * @throws {UnsupportedVersionError} on marimo < 0.23.14.
    * @throws {SessionOpenError} when marimo refuses the first connection (e.g. the session is gone).
    * @example
    * ```ts
-   * for await (const ev of nb.events({ signal })) {
+   * const events = nb.events();
+   * setTimeout(() => events.abort(), 60_000);
+   * for await (const ev of events) {
    *   if (ev.type === "cell" && ev.status !== null) console.log(ev.cellId, ev.status);
    *   if (ev.type === "document") console.log(ev.source, ev.changes);
    * }
    * ```
    */
-  events(options: EventsOptions = {}): AsyncIterableIterator<NotebookEvent> {
-    return watchEvents(this.#ctx, () => this.#info, options);
+  events(options: EventsOptions = {}): NotebookEvents {
+    let untrack: () => void = () => undefined;
+    const events = new NotebookEvents(
+      (signal) => watchEvents(this.#ctx, () => this.#info, { ...options, signal }),
+      options.signal,
+      () => untrack(),
+    );
+    untrack = this.#track(events);
+    return events;
   }
 
   /**

@@ -145,6 +145,8 @@ export class OwnedSession extends NotebookSession {
   readonly resumed: boolean;
   /** This connection's own id (a viewer's id also routes requests to its session). */
   readonly connectionId: string;
+  readonly #untrack: () => void;
+  #closing: Promise<void> | undefined;
 
   /** @internal Use `client.openSession()`. */
   constructor(
@@ -159,6 +161,9 @@ export class OwnedSession extends NotebookSession {
     this.role = details.role;
     this.resumed = details.resumed;
     this.connectionId = details.connectionId;
+    // `client.close()` closes this connection too; a connection the server closed is forgotten.
+    this.#untrack = ctx.handles.add({ close: () => this.close() });
+    void connection.closed.then(() => this.#untrack());
   }
 
   /** Resolves when the connection has ended (after `close()`, or when the server closed it). */
@@ -166,9 +171,20 @@ export class OwnedSession extends NotebookSession {
     return this.#connection.closed;
   }
 
-  /** Close the connection. The session stays on the server (orphaned) and can be resumed. */
-  close(): void {
-    this.#connection.close();
+  /**
+   * End what this object has in flight (executions, event streams, see
+   * `NotebookSession.close()`), then close the connection that holds the session open, and
+   * resolve once it is closed. The session stays on the server (orphaned) and can be resumed.
+   * Idempotent.
+   */
+  override close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await super.close();
+      this.#connection.close();
+      await this.#connection.closed;
+      this.#untrack();
+    })();
+    return this.#closing;
   }
 }
 

@@ -16,7 +16,8 @@ export const SETTLE_LIMIT_MS = 5000;
 const SETTLE_POLL_MS = 20;
 
 /**
- * Poll `status` until the kernel is no longer running, for at most `limitMs`. Never rejects:
+ * Poll `status` until the kernel is no longer running, for at most `limitMs` (or until `stop`
+ * aborts: a closed session or client waits no longer). Never rejects:
  * a failing probe (an old marimo without the status endpoint, a server gone) ends the wait,
  * and the next call reports whatever is wrong itself.
  *
@@ -26,8 +27,10 @@ const SETTLE_POLL_MS = 20;
 export async function waitUntilNotRunning(
   status: (signal: AbortSignal) => Promise<KernelState>,
   limitMs: number = SETTLE_LIMIT_MS,
+  stop?: AbortSignal,
 ): Promise<KernelState | undefined> {
-  const limit = AbortSignal.timeout(limitMs);
+  const timeout = AbortSignal.timeout(limitMs);
+  const limit = stop === undefined ? timeout : AbortSignal.any([timeout, stop]);
   let state: KernelState | undefined;
   try {
     while (!limit.aborted) {

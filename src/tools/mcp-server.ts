@@ -54,7 +54,7 @@ export function mcpToolListing(tool: ToolDefinition): McpToolListing {
   };
 }
 
-/** An SDK server wired to one toolset. */
+/** An SDK server wired to one toolset; closing the server closes the toolset's connections. */
 async function buildServer(toolset: MarimoToolset, version: string) {
   const { Server, ListToolsRequestSchema, CallToolRequestSchema } = await loadMcpServer();
   const server = new Server({ name: "marimo-pair", version }, { capabilities: { tools: {} }, instructions: MCP_INSTRUCTIONS });
@@ -72,6 +72,7 @@ async function buildServer(toolset: MarimoToolset, version: string) {
     const result = await toolset.call(request.params.name, request.params.arguments ?? {}, { signal: extra.signal, onProgress });
     return { content: result.content, structuredContent: result.structuredContent, isError: result.isError };
   });
+  server.onclose = () => void toolset.close();
   return server;
 }
 
@@ -81,6 +82,8 @@ export interface McpStdioServer {
   readonly closed: Promise<void>;
   /** Stop serving. */
   close(): Promise<void>;
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
@@ -94,25 +97,27 @@ export async function serveMcpStdio(
   streams: { stdin?: Readable; stdout?: Writable } = {},
 ): Promise<McpStdioServer> {
   const StdioServerTransport = await loadStdioServerTransport();
-  const server = await buildServer(createMarimoTools(options), options.version ?? (await packageVersion("0.0.0")));
+  const toolset = createMarimoTools(options);
+  const server = await buildServer(toolset, options.version ?? (await packageVersion("0.0.0")));
   const stdin = streams.stdin ?? process.stdin;
   const transport = new StdioServerTransport(stdin, streams.stdout ?? process.stdout);
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-  server.onclose = () => resolveClosed();
+  server.onclose = () => {
+    void toolset.close().then(resolveClosed);
+  };
   await server.connect(transport);
   // The client closing its end of the pipe ends the session.
   const onEnd = () => void server.close();
   stdin.once("end", onEnd);
   stdin.once("close", onEnd);
-  return {
-    closed,
-    async close() {
-      stdin.off("end", onEnd);
-      stdin.off("close", onEnd);
-      await server.close();
-    },
+  const close = async (): Promise<void> => {
+    stdin.off("end", onEnd);
+    stdin.off("close", onEnd);
+    await server.close();
+    await closed;
   };
+  return { closed, close, [Symbol.asyncDispose]: close };
 }
 
 /** Options of {@link serveMcpHttp}. */
@@ -131,6 +136,8 @@ export interface McpHttpServer {
   readonly sessions: number;
   /** Stop listening and close every session. */
   close(): Promise<void>;
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** How long an HTTP client's MCP session may stay silent before it is closed, in ms (one hour). */
@@ -244,17 +251,19 @@ export async function serveMcpHttp(options: McpHttpOptions = {}): Promise<McpHtt
   }, 60_000);
   sweep.unref();
   const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const close = async (): Promise<void> => {
+    clearInterval(sweep);
+    await Promise.all([...sessions.values()].map((s) => s.close().catch(() => undefined)));
+    sessions.clear();
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  };
   return {
     url: `http://${shown}:${port}/mcp`,
     get sessions() {
       return sessions.size;
     },
-    async close() {
-      clearInterval(sweep);
-      await Promise.all([...sessions.values()].map((s) => s.close().catch(() => undefined)));
-      sessions.clear();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }

@@ -96,6 +96,13 @@ export class NotebookResolver {
     return client;
   }
 
+  /** Close every client made so far (their calls in flight and their connections); later calls make new ones. */
+  async close(): Promise<void> {
+    const clients = new Set(this.#clients.values());
+    this.#clients.clear();
+    await Promise.all([...clients].map((client) => client.close()));
+  }
+
   /** Discovered servers that answered. */
   async liveServers(): Promise<(DiscoveredServer & { url: string })[]> {
     const { servers } = await discoverServersDetailed(this.#options.env === undefined ? {} : { env: this.#options.env });

@@ -90,6 +90,11 @@ export interface MarimoToolset {
   call(name: string, input: unknown, context?: ToolCallContext): Promise<ToolResult>;
   /** The notebook this toolset is bound to, if any. */
   readonly binding: NotebookTarget | undefined;
+  /**
+   * End the calls in flight and close the connections of every server the tools reached.
+   * Resolves once they are closed; a later call connects again.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -146,5 +151,6 @@ export function createMarimoTools(options: MarimoToolsOptions = {}): MarimoTools
     get binding() {
       return resolver.binding;
     },
+    close: () => resolver.close(),
   };
 }

@@ -56,10 +56,10 @@ describe("a --token-password server", () => {
     const sse = await client.openSession({ transport: "sse" });
     expect(sse.role).toBe("viewer");
     expect((await sse.execute("print(1)")).stdout).toBe("1\n");
-    sse.close();
+    await sse.close();
     const ws = await client.openSession({ transport: "ws" });
     expect((await ws.execute("print(2)")).stdout).toBe("2\n");
-    ws.close();
+    await ws.close();
   });
 
   it("reads the token from MARIMO_TOKEN", async () => {
@@ -95,7 +95,7 @@ describe("a server under --base-url", () => {
       const nb = await client.openSession({});
       expect((await nb.execute("print('prefixed')")).stdout).toBe("prefixed\n");
       expect(await nb.status()).toBe("idle");
-      nb.close();
+      await nb.close();
       const unprefixed = await connect(`http://127.0.0.1:${prefixed.port}`).version().catch((e: unknown) => e);
       expect(unprefixed).toMatchObject({ code: "http_error", status: 404 });
     } finally {

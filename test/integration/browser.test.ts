@@ -118,7 +118,7 @@ describe("a person watching in Chromium", () => {
       }));
       expect(state).toEqual({ reader: false, takeover: false, editable: true });
     } finally {
-      viewer.close();
+      await viewer.close();
     }
   });
 

@@ -48,7 +48,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const session of sessions.values()) session.close();
+  await Promise.all([...sessions.values()].map((session) => session.close()));
   await server?.stop();
   await stopAll();
 });

@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  owned?.close();
+  await owned?.close();
   await server?.stop();
   await stopAll();
 });
@@ -226,7 +226,7 @@ describe("session selection and re-keying", () => {
       const byFile = await c.session({ file: "notebook.py" });
       expect((await byFile.execute("print('before')")).stdout).toBe("before\n");
       // A browser reload: the old connection goes away, a new id resumes the orphaned session.
-      first.close();
+      await first.close();
       await first.closed;
       // marimo notices the disconnect asynchronously; a reload races it the same way.
       await waitUntil(async () => {
@@ -240,7 +240,7 @@ describe("session selection and re-keying", () => {
       expect((await byFile.execute("print('after')")).stdout).toBe("after\n");
       expect(await byFile.status()).toBe("idle");
       expect(byFile.sessionId).toBe("s_reload");
-      second.close();
+      await second.close();
     } finally {
       await server2.stop();
     }
@@ -264,8 +264,8 @@ describe("session selection and re-keying", () => {
       const abs = await c.session({ file: `${dirServer.dir}/a.py` });
       expect(abs.info.path).toBe(`${dirServer.dir}/a.py`);
       await expect(c.session({ file: "b.py" })).rejects.toMatchObject({ code: "no_session" });
-      one.close();
-      two.close();
+      await one.close();
+      await two.close();
     } finally {
       await dirServer.stop();
     }
@@ -284,7 +284,7 @@ describe("failures", () => {
       doomed.kill("SIGKILL");
       const error = await iterator.next().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StreamIncompleteError);
-      s.close();
+      await s.close();
     } finally {
       await doomed.stop();
     }

@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  owned?.close();
+  await owned?.close();
   await server?.stop();
   await stopAll();
 });
@@ -139,7 +139,7 @@ describe("nb.events() on a skew-protected server", () => {
 
 describe("attaching to an orphaned session", () => {
   it("watches without resuming, renaming or taking it over", async () => {
-    owned.close();
+    await owned.close();
     await owned.closed;
     const before = await client.sessions();
     expect(before).toHaveLength(1);

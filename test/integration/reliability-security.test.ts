@@ -222,7 +222,7 @@ describe("the token never reaches a process's argv", () => {
         expect(run.stdout + run.stderr).not.toContain(TOKEN);
       }
     } finally {
-      owned.close();
+      await owned.close();
     }
   }, 60_000);
 

@@ -44,7 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of Object.values(sessions)) s.close();
+  await Promise.all(Object.values(sessions).map((s) => s.close()));
   await server?.stop();
   await stopAll();
   if (process.env["MARIMO_PAIR_FIGURES"] !== undefined) {

@@ -180,9 +180,17 @@ export class MarimoMcpClient {
     return new McpNotebookSession(this.#context, selector, info);
   }
 
-  /** Close the MCP connection. */
+  /**
+   * Close the MCP connection, and the HTTP client used for the version and interrupts.
+   * Resolves once both are closed. Idempotent.
+   */
   async close(): Promise<void> {
-    await this.#client.close();
+    await Promise.all([this.#client.close(), this.#http.close()]);
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 

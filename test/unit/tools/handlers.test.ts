@@ -295,7 +295,7 @@ describe("the read tools", () => {
 const DETAILS: BatchFailureDetails = { pythonType: "X", pythonMessage: "m", phase: "queue", traceback: "", stdout: "", stderr: "" } as BatchFailureDetails;
 
 function applied(extra: Partial<ApplyResult> = {}): ApplyResult {
-  const result = {
+  const result: Record<string, unknown> = {
     success: true,
     created: {},
     idOf: () => "new1",
@@ -312,7 +312,7 @@ function applied(extra: Partial<ApplyResult> = {}): ApplyResult {
     stderr: "",
     undo: codeMode(() => {}),
     cannotUndo: [],
-    toJSON: () => ({ applied: true, ...result, created: {}, undo: [], cannotUndo: [] }),
+    toJSON: (): Record<string, unknown> => ({ applied: true, ...result, created: {}, undo: [], cannotUndo: [] }),
     ...extra,
   };
   return result as unknown as ApplyResult;
