@@ -7,7 +7,7 @@
  */
 import { isLoopbackHost } from "../http/base-url.js";
 import type { MarimoClient } from "../session/client.js";
-import { connect } from "../session/connect-node.js";
+import { connectCli } from "./connect.js";
 import { UsageError } from "./argv.js";
 import type { FailureContext } from "./guidance.js";
 import type { CliIo } from "./io.js";
@@ -50,7 +50,7 @@ export async function connectToUrl(url: string, options: TargetOptions, io: CliI
     );
   }
   try {
-    return connect(url, { token: tokenOf(options, io.env), allowRemote: true });
+    return connectCli(url, { token: tokenOf(options, io.env), allowRemote: true });
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(`--url: ${error.message}`, command);
     throw error;
