@@ -55,25 +55,31 @@ class ResponseHeaders {
  * as Node's fetch does ("terminated"); cancelling it closes the connection.
  */
 function bodyOf(message: IncomingMessage, request: ClientRequest): ReadableStream<Uint8Array<ArrayBuffer>> {
-  let ended = false;
+  // Set once the stream is closed, errored or cancelled: later socket events change nothing.
+  let settled = false;
   return new ReadableStream<Uint8Array<ArrayBuffer>>({
     start(controller) {
       message.on("data", (chunk: Buffer) => {
+        if (settled) return;
         controller.enqueue(new Uint8Array(chunk.buffer as ArrayBuffer, chunk.byteOffset, chunk.byteLength));
         if ((controller.desiredSize ?? 1) <= 0) message.pause();
       });
       message.on("end", () => {
-        ended = true;
+        if (settled) return;
+        settled = true;
         controller.close();
       });
       message.on("close", () => {
-        if (!ended) controller.error(new TypeError("terminated", { cause: message.errored ?? undefined }));
+        if (settled) return;
+        settled = true;
+        controller.error(new TypeError("terminated", { cause: message.errored ?? undefined }));
       });
     },
     pull() {
       message.resume();
     },
     cancel() {
+      settled = true;
       request.destroy();
     },
   });
