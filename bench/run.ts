@@ -3,7 +3,7 @@
  * run (a raw fetch of the same endpoint, or a single probe timeout) and prints ratios.
  * Not a test: numbers vary with the machine; run with `npm run bench`.
  *
- *   npm run bench [-- --quick] [-- --only 4,5]
+ *   npm run bench [-- --quick] [-- --only 4,5] [-- --big-runs N]
  */
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -21,6 +21,9 @@ const quick = process.argv.includes("--quick");
 // `--only 4,5`: run just those rows (row 5 reuses row 3's registry, so 3 runs along with it).
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt === -1 ? undefined : new Set((process.argv[onlyAt + 1] ?? "").split(","));
+// `--big-runs N`: runs of row 5's 50 MB exec, whose script side takes minutes on a loaded machine.
+const bigRunsAt = process.argv.indexOf("--big-runs");
+const bigRuns = bigRunsAt === -1 ? undefined : Number(process.argv[bigRunsAt + 1]);
 const wanted = (row: string) => only === undefined || only.has(row) || (row === "3" && only.has("5"));
 
 const rows: Row[] = [];
@@ -52,7 +55,7 @@ try {
   } else if (unavailable === undefined && scriptsDir !== undefined) {
     console.error("row 5: the bash scripts against the CLI…");
     const cli = join(ROOT, "dist", "cli", "main.js");
-    rows.push(...scriptRows({ dir: scriptsDir, cli, url: server.url, sessionId: session.sessionId, registryDir: registry, runs: quick ? 3 : 9 }));
+    rows.push(...scriptRows({ dir: scriptsDir, cli, url: server.url, sessionId: session.sessionId, registryDir: registry, runs: quick ? 3 : 9, bigRuns: bigRuns ?? (quick ? 1 : 3) }));
   } else {
     console.error(`row 5 skipped: ${unavailable}`);
   }
