@@ -1,7 +1,13 @@
 /**
  * Bundles each public entry (and the CLI) into one ES module plus shared chunks, so loading
  * the package reads a handful of files instead of one per source module. Declarations still
- * come from `tsc` (see tsconfig.build.json); dependencies stay external.
+ * come from `tsc` (see tsconfig.build.json).
+ *
+ * zod and eventsource-parser are bundled in (tree-shaken): loading zod's ~95 modules took
+ * longer than everything else the package loads (import 75 → ~35 ms here; the CLI's `exec`
+ * spends ~90 ms less CPU). zod keeps its schema registry on `globalThis`, so schemas of this
+ * copy and of the caller's (or the MCP SDK's) copy interoperate. ky and undici stay external
+ * and are loaded on first use; optional peers and Node builtins stay external.
  */
 import { defineConfig } from "rolldown";
 
@@ -14,8 +20,8 @@ export default defineConfig({
     "cli/main": "src/cli/main.ts",
   },
   platform: "node",
-  // Dependencies, optional peers and Node builtins: everything not relative.
-  external: /^[^./]/,
+  // Everything not relative except the bundled dependencies (see above).
+  external: (id) => /^[^./]/.test(id) && !/^(zod|eventsource-parser)(\/|$)/.test(id),
   output: {
     dir: "dist",
     format: "esm",

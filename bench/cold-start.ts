@@ -1,4 +1,7 @@
-/** Row 4: cold start of `import("marimo-pair")` in a fresh process, and of `marimo-pair --help`. */
+/**
+ * Row 4: cold start of `import("marimo-pair")` in a fresh process, and of `marimo-pair --help`
+ * against `node -e ""`, run alternately so that load on the machine falls on both alike.
+ */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -21,13 +24,20 @@ export function coldStart(root: string, runs: number): Row[] {
       }),
     ),
   );
-  const wall = (args: string[]) =>
-    median(runs, () => {
-      const start = performance.now();
-      execFileSync(node, args, { cwd: root, stdio: "ignore" });
-      return performance.now() - start;
-    });
-  const bare = wall(["-e", ""]);
+  const once = (args: string[]) => {
+    const start = performance.now();
+    execFileSync(node, args, { cwd: root, stdio: "ignore" });
+    return performance.now() - start;
+  };
+  const cli = join(root, "dist", "cli", "main.js");
+  const hasCli = existsSync(cli);
+  const bareSamples: number[] = [];
+  const helpSamples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    bareSamples.push(once(["-e", ""]));
+    if (hasCli) helpSamples.push(once([cli, "--help"]));
+  }
+  const bare = quantile(bareSamples, 0.5);
   const rows: Row[] = [
     {
       row: "4",
@@ -39,17 +49,16 @@ export function coldStart(root: string, runs: number): Row[] {
       met: importMs <= 60 ? "yes" : "no",
     },
   ];
-  const cli = join(root, "dist", "cli", "main.js");
-  if (existsSync(cli)) {
-    const help = wall([cli, "--help"]);
+  if (hasCli) {
+    const help = quantile(helpSamples, 0.5);
     rows.push({
       row: "4",
-      measure: `marimo-pair --help wall time, median of ${runs}`,
+      measure: `marimo-pair --help wall time, median of ${runs} alternating`,
       ours: ms(help),
       baseline: `${ms(bare)} (node -e "")`,
       ratio: `${(help / bare).toFixed(2)}×`,
-      target: "≤ 150 ms",
-      met: help <= 150 ? "yes" : "no",
+      target: "≤ 1.3×",
+      met: help / bare <= 1.3 ? "yes" : "no",
     });
   }
   return rows;

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
-
 /** The package's version, or `fallback` when no package.json of ours is found. */
 export async function packageVersion(fallback: string): Promise<string> {
+  // Not imported at the top: an ESM import of node:fs/promises also loads readline and the
+  // REPL's history module (~9 ms), which `marimo-pair --help` would pay for nothing.
+  const { readFile } = process.getBuiltinModule("node:fs/promises");
   let url = new URL("./", import.meta.url);
   for (;;) {
     try {

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
 import { UsageError } from "./argv.js";
 import type { CliIo } from "./io.js";
 
@@ -43,7 +42,7 @@ export async function readCode(source: CodeSource, io: CliIo): Promise<string> {
       return io.readStdin();
     case "file":
       try {
-        return await readFile(source.path, "utf8");
+        return await process.getBuiltinModule("node:fs/promises").readFile(source.path, "utf8");
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
         throw new UsageError(`cannot read the code file '${source.path}' (${reason})`, "exec");

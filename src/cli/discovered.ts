@@ -9,7 +9,7 @@ import type { DiscoveryDiagnostic } from "../discovery/diagnostics.js";
 import type { DiscoveredServer } from "../discovery/types.js";
 import { hintFor } from "../hints.js";
 import type { MarimoClient } from "../session/client.js";
-import { connect } from "../session/connect-node.js";
+import { connectCli } from "./connect.js";
 import type { SessionInfo } from "../session/types.js";
 import { discoveredIsAllowed } from "../session/host-policy.js";
 import { CliFailure } from "./failure.js";
@@ -42,7 +42,7 @@ export async function liveServers(io: CliIo): Promise<LiveServers> {
 
 function connectDiscovered(server: DiscoveredServer, options: TargetOptions, io: CliIo): MarimoClient {
   // Discovered addresses are this machine's, or the Windows host's seen from WSL.
-  return connect(server, { token: tokenOf(options, io.env), allowRemote: server.origin === "windows_host" });
+  return connectCli(server, { token: tokenOf(options, io.env), allowRemote: server.origin === "windows_host" });
 }
 
 function diagnosticLines(diagnostics: readonly DiscoveryDiagnostic[]): string {

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { appendFile } from "node:fs/promises";
 import type { CliIo } from "./io.js";
 
 /** Environment variables naming call-log files, in order of preference. */
@@ -25,7 +24,7 @@ export async function logExecCall(io: CliIo, now = new Date()): Promise<void> {
   }
   for (const path of paths) {
     try {
-      await appendFile(path, `${logTimestamp(now)}\n`);
+      await process.getBuiltinModule("node:fs/promises").appendFile(path, `${logTimestamp(now)}\n`);
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? String(error);
       await io.stderr.write(`marimo-pair: warning: could not append to the call log '${path}' (${reason})\n`);

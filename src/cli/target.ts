@@ -7,8 +7,8 @@
  * @module
  */
 import type { MarimoClient } from "../session/client.js";
-import { connect } from "../session/connect-node.js";
 import { checkHost } from "../session/host-policy.js";
+import { connectCli } from "./connect.js";
 import { UsageError } from "./argv.js";
 import type { FailureContext } from "./guidance.js";
 import type { CliIo } from "./io.js";
@@ -44,7 +44,7 @@ export async function checkUrl(url: string, options: TargetOptions, io: CliIo, c
 export async function connectToUrl(url: string, options: TargetOptions, io: CliIo, command: string): Promise<MarimoClient> {
   await checkUrl(url, options, io, command);
   try {
-    return connect(url, { token: tokenOf(options, io.env), allowRemote: true });
+    return connectCli(url, { token: tokenOf(options, io.env), allowRemote: true });
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(`--url: ${error.message}`, command);
     throw error;
@@ -73,9 +73,13 @@ export async function resolveNotebook(
   }
   const { locateSession } = await import("../session/find.js");
   const known = client;
+  const token = tokenOf(options, io.env);
   const found = await locateSession(selector, {
-    ...(known === undefined ? {} : { urls: [known.url], discover: false, client: () => known }),
-    token: tokenOf(options, io.env),
+    // Every server is reached over the CLI's lean transport (see ./connect.ts).
+    ...(known === undefined
+      ? { client: (url: string) => connectCli(url, { token, allowRemote: true }) }
+      : { urls: [known.url], discover: false, client: () => known }),
+    token,
     allowRemote: true,
     env: io.env,
   });

@@ -8,6 +8,7 @@
 import { ExecutionError, ProtocolError, type RequestTarget, StreamIncompleteError, TimeoutError } from "../errors.js";
 import { type DoneEvent, type ExecuteEvent, type ExecuteOutput, type LegacyDoneError, toExecuteEvent } from "./events.js";
 import { readSse } from "./sse.js";
+import type { HttpResponse } from "../http/response.js";
 
 /** Options of `nb.stream()` and `nb.execute()`. */
 export interface ExecuteOptions {
@@ -69,7 +70,7 @@ export interface ExecuteResult {
 }
 
 /** How the stream obtains its HTTP response; receives the combined abort signal. */
-export type StartExecution = (signal: AbortSignal) => Promise<Response>;
+export type StartExecution = (signal: AbortSignal) => Promise<HttpResponse>;
 
 /** How much of a body that is not an event stream is kept on the ProtocolError. */
 const RAW_EXCERPT_CHARS = 2000;
@@ -165,7 +166,7 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
   readonly #options: ExecuteOptions;
   readonly #controller = new AbortController();
   readonly #signal: AbortSignal;
-  readonly #response: Promise<Response>;
+  readonly #response: Promise<HttpResponse>;
   readonly #result: Promise<ExecuteResult>;
   #settle!: { resolve: (r: ExecuteResult) => void; reject: (e: unknown) => void };
   #settled = false;

@@ -12,6 +12,7 @@ import { isLoopbackHost, joinUrl } from "./base-url.js";
 import { keepingRequests } from "./keep-request.js";
 import { loadKy } from "./ky-loader.js";
 import { prepareFetch } from "./prepare-fetch.js";
+import type { HttpResponse } from "./response.js";
 import { errorFromFailure, errorFromResponse, type KyGuards } from "./errors.js";
 
 /** Options of {@link createHttp}. */
@@ -53,7 +54,7 @@ export interface Http {
   /** The default headers timeout. */
   readonly timeoutMs: number;
   /** Send a request; resolves with the (2xx) response, rejects with a typed error. */
-  request(method: "GET" | "POST", path: string, options?: HttpRequestOptions): Promise<Response>;
+  request(method: "GET" | "POST", path: string, options?: HttpRequestOptions): Promise<HttpResponse>;
   /** GET or POST and validate a JSON answer with `schema`. */
   json<S extends z.ZodType>(
     method: "GET" | "POST",

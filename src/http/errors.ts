@@ -13,6 +13,7 @@ import {
   SessionNotFoundError,
   TimeoutError,
 } from "../errors.js";
+import type { HttpResponse } from "./response.js";
 
 /** Bodies of error responses are read up to this many characters. */
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -37,7 +38,7 @@ export function detailOf(text: string): string {
   return trimmed.replace(/\s+/g, " ").slice(0, 300);
 }
 
-async function readBounded(response: Response): Promise<string> {
+async function readBounded(response: HttpResponse): Promise<string> {
   if (response.body === null) return "";
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
@@ -55,7 +56,7 @@ async function readBounded(response: Response): Promise<string> {
 
 /** Build the typed error for a non-2xx response. Consumes (a bounded part of) the body. */
 export async function errorFromResponse(
-  response: Response,
+  response: HttpResponse,
   request: RequestTarget,
   sessionId: string | undefined,
 ): Promise<HttpError> {

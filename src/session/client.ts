@@ -236,6 +236,24 @@ export function connectReleasing(
   options: ConnectOptions,
   release: (() => Promise<void>) | undefined,
 ): MarimoClient {
+  const baseUrl = serverBaseUrl(server, options.allowRemote === true);
+  const http = createHttp({
+    baseUrl,
+    token: options.token ?? envToken(),
+    fetch: options.fetch,
+    timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    headers: options.headers,
+  });
+  return new MarimoClient(http, options, release);
+}
+
+/**
+ * @internal The normalised base URL of a server given as a URL or found by discovery.
+ *
+ * @throws {TypeError}, {RemoteNotAllowedError} as `normalizeBaseUrl`; {ConnectionError} for a
+ * discovered server whose URL did not answer.
+ */
+export function serverBaseUrl(server: string | URL | DiscoveredServer, allowRemote: boolean): URL {
   let input: string | URL;
   if (typeof server === "string" || server instanceof URL) input = server;
   else if (server.url !== null) input = server.url;
@@ -245,13 +263,5 @@ export function connectReleasing(
       "the registry lists this server but nothing answered at its address",
     );
   }
-  const baseUrl = normalizeBaseUrl(input, options.allowRemote === true);
-  const http = createHttp({
-    baseUrl,
-    token: options.token ?? envToken(),
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    headers: options.headers,
-  });
-  return new MarimoClient(http, options, release);
+  return normalizeBaseUrl(input, allowRemote);
 }

@@ -1,0 +1,24 @@
+/**
+ * {@link HttpResponse}: what the SDK reads of an HTTP response, whichever transport sent it.
+ *
+ * @module
+ */
+
+/**
+ * The members of a fetch `Response` the SDK reads. A fetch `Response` has them; so do the
+ * responses of the `node:http` transport the CLI uses (`createNodeHttp`).
+ */
+export interface HttpResponse {
+  /** True for a 2xx status. */
+  readonly ok: boolean;
+  /** The HTTP status code. */
+  readonly status: number;
+  /** Header lookup (case-insensitive). */
+  readonly headers: { get(name: string): string | null };
+  /** The body, read at most once. */
+  readonly body: ReadableStream<Uint8Array<ArrayBuffer>> | null;
+  /** The whole body as UTF-8 text. */
+  text(): Promise<string>;
+  /** The whole body as bytes. */
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
