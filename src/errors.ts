@@ -54,6 +54,16 @@ export const ErrorCode = {
   LaunchFailed: "launch_failed",
   /** No way to run marimo was found (no project runner, no `marimo` on PATH, no `uv`). */
   MarimoNotFound: "marimo_not_found",
+  /** Screenshots need a local Chromium or Chrome and none was found (none is ever downloaded). */
+  BrowserNotFound: "browser_not_found",
+  /** Screenshots need the optional package `playwright-core`, which is not installed. */
+  PlaywrightMissing: "playwright_missing",
+  /** A screenshot was asked of a cell that has no rendered output. */
+  NoOutput: "no_output",
+  /** A screenshot was asked of a cell the notebook does not have. */
+  CellNotFound: "cell_not_found",
+  /** The browser could not load the notebook page or capture the output. */
+  ScreenshotFailed: "screenshot_failed",
 } as const;
 
 /** Union of every {@link ErrorCode} value. */

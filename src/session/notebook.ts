@@ -16,6 +16,8 @@ import type { NotebookEvent } from "./event-types.js";
 import { interruptKernel, restartSession } from "./kernel-control.js";
 import type { InlineImage, OutputLike } from "../outputs/decode.js";
 import { readOutputImage } from "../outputs/read-image.js";
+import { Screenshotter } from "../outputs/screenshotter.js";
+import type { Screenshot, ScreenshotOptions, ScreenshotTarget } from "../outputs/screenshot-types.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "../codemode/apply.js";
 import type { CodeModeBuilder } from "../codemode/builder.js";
 import type { CodeModeCallOptions } from "../codemode/executor.js";
@@ -51,6 +53,7 @@ export class NotebookSession {
   readonly #ctx: SessionContext;
   readonly #selector: SessionSelector;
   #info: SessionInfo;
+  #screenshotter: Screenshotter | undefined;
 
   /** @internal Use `client.session()`. */
   constructor(ctx: SessionContext, selector: SessionSelector, info: SessionInfo) {
@@ -347,5 +350,46 @@ export class NotebookSession {
   /** The packages installed in the kernel's environment (name, version). */
   packages(options: CodeModeCallOptions = {}): Promise<PackageInfo[]> {
     return readPackages(this, options);
+  }
+  /**
+   * A PNG of one cell's rendered output, as a person sees it: a chart once it has drawn, a
+   * table, a widget, or the error a cell raised. A local headless Chromium or Chrome (through
+   * the optional package `playwright-core`; no browser is ever downloaded) opens the notebook
+   * as a read-only kiosk viewer: the person's session is not taken over and no cell runs.
+   * The browser starts on the first call and stays open for the next ones until `close()`.
+   *
+   * @param target the cell's id or name (or `{ id }` / `{ name }`).
+   * @throws {ScreenshotError} `no_output` (the cell shows nothing), `cell_not_found`,
+   *   `browser_not_found` (says how to install one), `playwright_missing`, `screenshot_failed`.
+   * @example
+   * ```ts
+   * const shot = await nb.screenshot("chart", { scale: 2 });
+   * await writeFile("chart.png", shot.bytes); // shot.width × shot.height pixels
+   * ```
+   */
+  async screenshot(target: ScreenshotTarget, options: ScreenshotOptions = {}): Promise<Screenshot> {
+    const [shot] = await this.screenshots([target], options);
+    return shot as Screenshot;
+  }
+
+  /**
+   * PNGs of several cells' outputs in one browser visit, in the order asked; without
+   * `targets`, of every cell that shows an output, in notebook order. See {@link screenshot}.
+   *
+   * @throws {ScreenshotError} as {@link screenshot} does, for the first cell that fails.
+   */
+  screenshots(targets?: readonly ScreenshotTarget[], options: ScreenshotOptions = {}): Promise<Screenshot[]> {
+    this.#screenshotter ??= new Screenshotter(this.#ctx, () => this.#info);
+    return this.#screenshotter.capture(targets, options);
+  }
+
+  /** Release what this object holds: the screenshot browser, if one was started. */
+  async close(): Promise<void> {
+    await this.#screenshotter?.close();
+  }
+
+  /** `await using nb = ...` closes the session object at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

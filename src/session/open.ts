@@ -166,9 +166,10 @@ export class OwnedSession extends NotebookSession {
     return this.#connection.closed;
   }
 
-  /** Close the connection. The session stays on the server (orphaned) and can be resumed. */
-  close(): void {
+  /** Close the connection (and the screenshot browser). The session stays on the server (orphaned) and can be resumed. */
+  override async close(): Promise<void> {
     this.#connection.close();
+    await super.close();
   }
 }
 
