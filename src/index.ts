@@ -229,6 +229,8 @@ export type {
 export { decodeDataUrl, htmlToText, MIMEBUNDLE, outputImage, outputText, unpackMimeBundle } from "./outputs/decode.js";
 export type { InlineImage, OutputLike, VirtualFileImage } from "./outputs/decode.js";
 export { saveImage } from "./outputs/save-image.js";
+export { ScreenshotError, type ScreenshotErrorCode } from "./outputs/screenshot-errors.js";
+export type { Screenshot, ScreenshotOptions, ScreenshotTarget } from "./outputs/screenshot-types.js";
 export type { SavedImage, SaveImageOptions } from "./outputs/save-image.js";
 // marimo's own MCP server (`marimo edit --mcp code-mode`) as a transport; also in `marimo-pair/tools`.
 export { connectMcp, DEFAULT_MCP_CONNECT_TIMEOUT_MS, MARIMO_MCP_PATH, MarimoMcpClient } from "./transports/marimo-mcp/client.js";
