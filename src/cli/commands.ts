@@ -12,6 +12,7 @@ import { DISCOVER_SPEC } from "./specs/discover.js";
 import { EXEC_SPEC } from "./specs/exec.js";
 import { MCP_SPEC } from "./specs/mcp.js";
 import { SESSIONS_SPEC } from "./specs/sessions.js";
+import { SCREENSHOT_SPEC } from "./specs/screenshot.js";
 
 /** A command implementation: gets parsed arguments, returns the exit status. */
 export type CommandRun = (args: ParsedArgs, io: CliIo) => Promise<number>;
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { spec: CELLS_SPEC, load: async () => (await import("./commands/cells.js")).runCells },
   { spec: APPLY_SPEC, load: async () => (await import("./commands/apply.js")).runApply },
   { spec: MCP_SPEC, load: async () => (await import("./commands/mcp.js")).runMcp },
+  { spec: SCREENSHOT_SPEC, load: async () => (await import("./commands/screenshot.js")).runScreenshot },
 ];
 
 /** The command named `name`, if any. */
