@@ -8,6 +8,7 @@ import { encodeBase64 } from "./base64.js";
 import type { OutputBudget } from "./budget.js";
 import type { NotebookResolver } from "./target.js";
 import type { ToolImageContent } from "./types.js";
+import type { ScreenshotSessions } from "./definitions/screenshot.js";
 import type { NotebookSession } from "../session/notebook.js";
 import { outputImage, type OutputLike } from "../outputs/decode.js";
 
@@ -21,6 +22,10 @@ export interface ToolEnv {
   readonly executeTimeoutMs: number;
   /** Largest image returned as image content, in bytes. */
   readonly maxImageBytes: number;
+  /** Most pixels of a screenshot returned as image content (larger ones are scaled down). */
+  readonly maxImagePixels: number;
+  /** The session objects that hold this toolset's screenshot browsers. */
+  readonly screenshots: ScreenshotSessions;
 }
 
 /** An image of an output as tool content, or a note saying why it is not attached. */

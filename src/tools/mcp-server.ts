@@ -72,6 +72,12 @@ async function buildServer(toolset: MarimoToolset, version: string) {
     const result = await toolset.call(request.params.name, request.params.arguments ?? {}, { signal: extra.signal, onProgress });
     return { content: result.content, structuredContent: result.structuredContent, isError: result.isError };
   });
+  // Closing the connection also closes what the tools hold (screenshot browsers).
+  const closeServer = server.close.bind(server);
+  server.close = async () => {
+    await closeServer();
+    await toolset.close();
+  };
   return server;
 }
 

@@ -9,6 +9,7 @@ import { applyOperationsTool, createCellTool, deleteCellTool, editCellTool, inst
 import { executeCodeTool } from "./definitions/execute.js";
 import { getCellOutputTool, getErrorsTool, getGraphTool, getVariablesTool, readCellsTool } from "./definitions/reads.js";
 import { bindNotebookTool, discoverServersTool, listSessionsTool } from "./definitions/servers.js";
+import { ScreenshotSessions, screenshotCellTool } from "./definitions/screenshot.js";
 import { failed } from "./define.js";
 import type { ToolEnv } from "./env.js";
 import { type NotebookTarget, NotebookResolver } from "./target.js";
@@ -44,6 +45,11 @@ export interface MarimoToolsOptions {
   executeTimeoutMs?: number | undefined;
   /** Largest image attached to a result, in bytes (larger ones are described instead). @default 1048576 */
   maxImageBytes?: number | undefined;
+  /**
+   * Most pixels of a `screenshot_cell` image; larger outputs are captured at a smaller scale.
+   * @default 1150000 (about what vision models take without resizing)
+   */
+  maxImagePixels?: number | undefined;
 }
 
 /** The default {@link MarimoToolsOptions.executeTimeoutMs}. */
@@ -51,6 +57,9 @@ export const DEFAULT_EXECUTE_TIMEOUT_MS = 300_000;
 
 /** The default {@link MarimoToolsOptions.maxImageBytes}. */
 export const DEFAULT_MAX_IMAGE_BYTES = 1024 * 1024;
+
+/** The default {@link MarimoToolsOptions.maxImagePixels}. */
+export const DEFAULT_MAX_IMAGE_PIXELS = 1_150_000;
 
 /** The names of the tools, in the order they are listed. */
 export const TOOL_NAMES = [
@@ -72,6 +81,7 @@ export const TOOL_NAMES = [
   "get_variables",
   "get_graph",
   "get_cell_output",
+  "screenshot_cell",
 ] as const;
 
 /** The name of one of the tools. */
@@ -87,6 +97,8 @@ export interface MarimoToolset {
   call(name: string, input: unknown, context?: ToolCallContext): Promise<ToolResult>;
   /** The notebook this toolset is bound to, if any. */
   readonly binding: NotebookTarget | undefined;
+  /** Release what the tools hold (the browsers `screenshot_cell` started). */
+  close(): Promise<void>;
 }
 
 /**
@@ -107,6 +119,8 @@ export function createMarimoTools(options: MarimoToolsOptions = {}): MarimoTools
     budget: { ...DEFAULT_OUTPUT_BUDGET, ...options.budget },
     executeTimeoutMs: options.executeTimeoutMs ?? DEFAULT_EXECUTE_TIMEOUT_MS,
     maxImageBytes: options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
+    maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+    screenshots: new ScreenshotSessions(),
   };
   const builders: Record<ToolName, (env: ToolEnv) => ToolDefinition> = {
     discover_servers: discoverServersTool,
@@ -127,6 +141,7 @@ export function createMarimoTools(options: MarimoToolsOptions = {}): MarimoTools
     get_variables: getVariablesTool,
     get_graph: getGraphTool,
     get_cell_output: getCellOutputTool,
+    screenshot_cell: screenshotCellTool,
   };
   const tools = TOOL_NAMES.map((name) => builders[name](env));
   const byName = new Map(tools.map((t) => [t.name, t]));
@@ -141,5 +156,6 @@ export function createMarimoTools(options: MarimoToolsOptions = {}): MarimoTools
     get binding() {
       return resolver.binding;
     },
+    close: () => env.screenshots.close(),
   };
 }
