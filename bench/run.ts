@@ -14,6 +14,7 @@ import { coldStart } from "./cold-start.ts";
 import { discovery } from "./discovery.ts";
 import { scriptRows, scriptsUnavailable } from "./scripts.ts";
 import { largeOutput, roundTrip } from "./execute.ts";
+import { benchBrowser, screenshotLatency } from "./screenshot.ts";
 import { printTable, type Row } from "./stats.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -50,6 +51,13 @@ try {
 }
 console.error("row 4: cold start…");
 rows.push(...coldStart(ROOT, quick ? 5 : 15));
+const chromiumPath = benchBrowser();
+if (chromiumPath !== undefined) {
+  console.error("row 6: screenshot latency…");
+  rows.push(...(await screenshotLatency(chromiumPath, quick ? 3 : 10)));
+} else {
+  console.error("row 6 skipped: no Chromium (set MARIMO_PAIR_CHROMIUM)");
+}
 
 console.log(
   `\nmarimo-pair benchmarks, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ` +

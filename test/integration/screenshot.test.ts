@@ -6,64 +6,18 @@
  */
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type MarimoClient, type NotebookSession, ScreenshotError } from "../../src/index.js";
+import { CHART_NOTEBOOK } from "../helpers/chart-notebook.js";
 import { decodePng, distinctColours, pixelsNear } from "../helpers/png.js";
-import { type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
+import { makeTempDir, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
+import { cliPath, NODE, prepareCli, runCli } from "./cli-helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-
-/** Altair, a table, a slider, a quiet cell and a failing one; nothing runs until the test runs them. */
-export const CHART_NOTEBOOK = `import marimo
-
-__generated_with = "0.25.2"
-app = marimo.App()
-
-
-@app.cell
-def imports():
-    import marimo as mo
-    import altair as alt
-    import pandas as pd
-    return alt, mo, pd
-
-
-@app.cell
-def bars(alt, pd):
-    data = pd.DataFrame({"a": ["A", "B", "C", "D", "E"], "b": [28, 55, 43, 91, 81]})
-    alt.Chart(data).mark_bar().encode(x="a", y="b").properties(width=360, height=220)
-    return
-
-
-@app.cell
-def table(mo):
-    mo.Html("<table><tr><th>fruit</th><th>count</th></tr><tr><td>apple</td><td>3</td></tr><tr><td>pear</td><td>5</td></tr></table>")
-    return
-
-
-@app.cell
-def slider(mo):
-    level = mo.ui.slider(0, 10, value=3, label="level")
-    level
-    return (level,)
-
-
-@app.cell
-def quiet():
-    y = 2
-    return (y,)
-
-
-@app.cell
-def broken():
-    1 / 0
-    return
-
-
-if __name__ == "__main__":
-    app.run()
-`;
 
 const BAR_BLUE: [number, number, number] = [76, 120, 168]; // Vega's default #4c78a8
 
@@ -104,6 +58,7 @@ function personState(page: Page) {
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium).`);
   process.env["MARIMO_PAIR_CHROMIUM"] = CHROMIUM;
+  await prepareCli();
   server = await startMarimo({ notebook: CHART_NOTEBOOK, skewProtection: true });
   client = connect(server.url);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
@@ -223,4 +178,57 @@ describe("a token server", () => {
       await secured.stop();
     }
   });
+});
+
+describe("the faces: CLI and MCP", () => {
+  const env = () => ({ XDG_STATE_HOME: server.stateHome, MARIMO_PAIR_CHROMIUM: CHROMIUM });
+
+  it("marimo-pair screenshot --cell NAME -o FILE writes the PNG; --all DIR writes every output", async () => {
+    const dir = await makeTempDir("screenshot-cli-");
+    const out = join(dir, "chart.png");
+    const one = await runCli(["screenshot", "--url", server.url, "--file", server.notebookPath, "--cell", "bars", "-o", out], { env: env(), timeoutMs: 150_000 });
+    expect(one.stderr).toBe("");
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/chart\.png\t\d+x\d+\t\w+ \(bars\)\n$/);
+    expect(pixelsNear(decodePng(await readFile(out)), BAR_BLUE)).toBeGreaterThan(5_000);
+
+    const all = await runCli(["screenshot", "--url", server.url, "--file", server.notebookPath, "--all", join(dir, "all")], { env: env(), timeoutMs: 150_000 });
+    expect(all.code).toBe(0);
+    expect((await readdir(join(dir, "all"))).sort()).toEqual(["bars.png", "broken.png", "slider.png", "table.png"]);
+
+    const quiet = await runCli(["screenshot", "--url", server.url, "--file", server.notebookPath, "--cell", "quiet", "-o", join(dir, "q.png")], { env: env(), timeoutMs: 150_000 });
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr).toContain("has no output");
+    expect(existsSync(join(dir, "q.png"))).toBe(false);
+  }, 400_000);
+
+  it("MCP screenshot_cell returns image content the official client reads", async () => {
+    const client = new Client({ name: "screenshot-test", version: "0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: NODE,
+        args: [cliPath(), "mcp", "--url", server.url, "--file", server.notebookPath],
+        env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: process.env["HOME"] ?? "/tmp", ...env() },
+        stderr: "pipe",
+      }),
+    );
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain("screenshot_cell");
+      const result = await client.callTool({ name: "screenshot_cell", arguments: { cell: "bars" } }, undefined, { timeout: 150_000 });
+      expect(result.isError).toBe(false);
+      const content = result.content as { type: string; data?: string; mimeType?: string; text?: string }[];
+      expect(content[0]?.text).toMatch(/bars/);
+      const image = content.find((c) => c.type === "image");
+      expect(image?.mimeType).toBe("image/png");
+      const png = decodePng(Buffer.from(image?.data ?? "", "base64"));
+      expect(png.width * png.height).toBeLessThanOrEqual(1_150_000);
+      expect(pixelsNear(png, BAR_BLUE)).toBeGreaterThan(5_000);
+
+      const none = await client.callTool({ name: "screenshot_cell", arguments: { cell: "quiet" } }, undefined, { timeout: 150_000 });
+      expect(none.isError).toBe(true);
+      expect((none.structuredContent as { error: { code: string } }).error.code).toBe("no_output");
+    } finally {
+      await client.close();
+    }
+  }, 400_000);
 });
