@@ -7,7 +7,7 @@
 import { ErrorCode } from "../errors.js";
 import { ScreenshotError } from "./screenshot-errors.js";
 import { abortable, type Deadline, remaining } from "./screenshot-deadline.js";
-import { expandFullOutput, nextPaint, outputSettled, type PageCell, restoreFullOutput } from "./screenshot-page.js";
+import { expandFullOutput, hasOutput, nextPaint, outputSettled, type PageCell, restoreFullOutput } from "./screenshot-page.js";
 import type { Screenshot, ScreenshotOptions } from "./screenshot-types.js";
 import type { BrowserContext, Page, Request } from "playwright-core";
 
@@ -17,6 +17,8 @@ export interface Viewer {
   page: Page;
   /** Requests of the page still in flight (the live connection excluded). */
   pending: Set<Request>;
+  /** When a request last started or ended (epoch ms). */
+  lastActivity: number;
 }
 
 /** How long the page's requests must have been quiet before a capture, in ms. */
@@ -31,14 +33,11 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } {
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** Wait until the page has no request in flight for {@link QUIET_MS}. */
+/** Wait until the page has had no request in flight for {@link QUIET_MS} (at once when it has been quiet that long already). */
 async function networkQuiet(viewer: Viewer, deadline: Deadline): Promise<void> {
   const until = Math.min(deadline.at, Date.now() + QUIET_LIMIT_MS);
-  let quietSince = viewer.pending.size === 0 ? Date.now() : undefined;
   while (Date.now() < until) {
-    if (viewer.pending.size > 0) quietSince = undefined;
-    else quietSince ??= Date.now();
-    if (quietSince !== undefined && Date.now() - quietSince >= QUIET_MS) return;
+    if (viewer.pending.size === 0 && Date.now() - viewer.lastActivity >= QUIET_MS) return;
     deadline.signal?.throwIfAborted();
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -72,18 +71,13 @@ export async function capturePng(
     throw new ScreenshotError(ErrorCode.ScreenshotFailed, `The output of cell ${cell.id} did not finish rendering within ${deadline.timeoutMs} ms.`, { cause: error, cell: cell.id });
   }
   const output = page.locator(`[id="output-${cell.id}"]`);
-  const hasOutput = await page.evaluate((id) => {
-    const element = document.getElementById(`output-${id}`);
-    return element !== null && (element.children.length > 0 || (element.textContent ?? "").trim() !== "");
-  }, cell.id);
-  if (!hasOutput) {
+  if (!(await page.evaluate(hasOutput, cell.id))) {
     throw new ScreenshotError(
       ErrorCode.NoOutput,
       `Cell ${cell.name ?? cell.id} has no output to capture: run it first, and make its last expression the value to show (not None).`,
       { cell: cell.id },
     );
   }
-  await abortable(page.evaluate(() => document.fonts.ready.then(() => undefined)), deadline);
   await networkQuiet(viewer, deadline);
   const scale = options.scale ?? 1;
   if (options.maxPixels !== undefined) {

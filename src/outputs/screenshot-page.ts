@@ -49,6 +49,12 @@ export function outputSettled(id: string): boolean {
   return document.fonts.status === "loaded";
 }
 
+/** In the page: whether the cell shows something (an output element with content). */
+export function hasOutput(id: string): boolean {
+  const element = document.getElementById(`output-${id}`);
+  return element !== null && (element.children.length > 0 || (element.textContent ?? "").trim() !== "");
+}
+
 /** In the page: resolve after two animation frames, so the last changes are painted. */
 export function nextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));

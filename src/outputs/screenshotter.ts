@@ -121,12 +121,17 @@ export class Screenshotter {
       await page0.body?.cancel();
       if (cookies.length > 0) await context.addCookies(cookies);
       const page = await context.newPage();
-      const pending = new Set<Request>();
+      const viewer: Viewer = { context, page, pending: new Set<Request>(), lastActivity: Date.now() };
+      const done = (r: Request) => {
+        if (viewer.pending.delete(r)) viewer.lastActivity = Date.now();
+      };
       page.on("request", (r) => {
-        if (r.resourceType() !== "eventsource" && r.resourceType() !== "websocket") pending.add(r);
+        if (r.resourceType() === "eventsource" || r.resourceType() === "websocket") return;
+        viewer.pending.add(r);
+        viewer.lastActivity = Date.now();
       });
-      page.on("requestfinished", (r) => pending.delete(r));
-      page.on("requestfailed", (r) => pending.delete(r));
+      page.on("requestfinished", done);
+      page.on("requestfailed", done);
       const info = this.#session();
       const url = new URL(`${base.pathname.replace(/\/+$/, "")}/`, base);
       url.searchParams.set("kiosk", "true");
@@ -144,7 +149,7 @@ export class Screenshotter {
           { cause: error },
         );
       }
-      return { context, page, pending };
+      return viewer;
     } catch (error) {
       await context.close().catch(() => undefined);
       if (error instanceof ScreenshotError || deadline.signal?.aborted === true || this.#closed) throw error;

@@ -33,6 +33,7 @@ describe("chooseBrowser", () => {
       } catch (e) {
         return e;
       }
+      return undefined;
     })();
     expect(error).toBeInstanceOf(ScreenshotError);
     expect(isMarimoPairError(error, "browser_not_found")).toBe(true);
