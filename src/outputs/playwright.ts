@@ -16,6 +16,8 @@ export async function loadChromium(): Promise<BrowserType> {
     const module = await import("playwright-core");
     return module.chromium;
   } catch (error) {
+    // Only a missing package is "missing"; a broken install keeps its own error.
+    if (!isMissing(error)) throw error;
     throw new ScreenshotError(
       ErrorCode.PlaywrightMissing,
       "Screenshots need the optional package playwright-core: `npm install playwright-core` beside marimo-pair " +
@@ -23,6 +25,14 @@ export async function loadChromium(): Promise<BrowserType> {
       { cause: error },
     );
   }
+}
+
+/** True for "playwright-core cannot be found", also when a loader wrapped that error (its `cause`). */
+function isMissing(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 3) return false;
+  const code = (error as { code?: unknown }).code;
+  if ((code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && error.message.includes("playwright-core")) return true;
+  return isMissing(error.cause, depth + 1);
 }
 
 /** Flags for a headless browser that stays quiet: no first-run UI, no background traffic. */

@@ -16,7 +16,7 @@ import type { NotebookEvent } from "./event-types.js";
 import { interruptKernel, restartSession } from "./kernel-control.js";
 import type { InlineImage, OutputLike } from "../outputs/decode.js";
 import { readOutputImage } from "../outputs/read-image.js";
-import { Screenshotter } from "../outputs/screenshotter.js";
+import type { Screenshotter } from "../outputs/screenshotter.js";
 import type { Screenshot, ScreenshotOptions, ScreenshotTarget } from "../outputs/screenshot-types.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "../codemode/apply.js";
 import type { CodeModeBuilder } from "../codemode/builder.js";
@@ -378,8 +378,12 @@ export class NotebookSession {
    *
    * @throws {ScreenshotError} as {@link screenshot} does, for the first cell that fails.
    */
-  screenshots(targets?: readonly ScreenshotTarget[], options: ScreenshotOptions = {}): Promise<Screenshot[]> {
-    this.#screenshotter ??= new Screenshotter(this.#ctx, () => this.#info);
+  async screenshots(targets?: readonly ScreenshotTarget[], options: ScreenshotOptions = {}): Promise<Screenshot[]> {
+    if (this.#screenshotter === undefined) {
+      // Loaded on first use: sessions that never take a screenshot do not load its code.
+      const { Screenshotter } = await import("../outputs/screenshotter.js");
+      this.#screenshotter ??= new Screenshotter(this.#ctx, () => this.#info);
+    }
     return this.#screenshotter.capture(targets, options);
   }
 
