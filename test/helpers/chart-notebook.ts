@@ -1,6 +1,6 @@
 /** A notebook of rendered outputs for the screenshot tests and the benchmark. */
 
-/** Altair, a table, a slider, a quiet cell and a failing one; nothing runs until the test runs them. */
+/** Altair, a table, a slider, a scroll area, a quiet cell and a failing one; nothing runs until the test runs them. */
 export const CHART_NOTEBOOK = `import marimo
 
 __generated_with = "0.25.2"
@@ -33,6 +33,12 @@ def slider(mo):
     level = mo.ui.slider(0, 10, value=3, label="level")
     level
     return (level,)
+
+
+@app.cell
+def scroller(mo):
+    mo.Html("<div style='max-height:120px;overflow:auto'>" + "<br>".join(f"line {i}" for i in range(40)) + "</div>")
+    return
 
 
 @app.cell

@@ -77,6 +77,9 @@ afterAll(async () => {
   await stopAll();
 });
 
+/** A first screenshot loads marimo's frontend in a fresh browser: tens of seconds on a busy 2-core machine. */
+const SLOW = 300_000;
+
 describe("nb.screenshot against real marimo and Debian's Chromium", () => {
   it("an Altair bar chart: a PNG of at least 300×150 with the bars drawn", async () => {
     const shot = await nb.screenshot("bars", { timeoutMs: 120_000 });
@@ -89,7 +92,7 @@ describe("nb.screenshot against real marimo and Debian's Chromium", () => {
     expect(distinctColours(image)).toBeGreaterThan(20);
     // Five bars of Vega's blue: a large part of the picture, not a blank or a placeholder.
     expect(pixelsNear(image, BAR_BLUE)).toBeGreaterThan(5_000);
-  });
+  }, SLOW);
 
   it("an HTML table, by name, and then by id", async () => {
     const byName = await nb.screenshot("table");
@@ -98,14 +101,14 @@ describe("nb.screenshot against real marimo and Debian's Chromium", () => {
     expect(byName.height).toBeGreaterThan(30);
     const byId = await nb.screenshot({ id: byName.cellId });
     expect(byId.cellId).toBe(byName.cellId);
-  });
+  }, SLOW);
 
   it("mo.ui.slider: the widget as drawn", async () => {
     const shot = await nb.screenshot({ name: "slider" });
     const image = decodePng(shot.bytes);
     expect(distinctColours(image)).toBeGreaterThan(10);
     expect(shot.height).toBeGreaterThan(20);
-  });
+  }, SLOW);
 
   it("a cell that raised: the error as marimo renders it", async () => {
     const shot = await nb.screenshot("broken");
@@ -118,7 +121,7 @@ describe("nb.screenshot against real marimo and Debian's Chromium", () => {
       if (r > 150 && r - g > 60 && r - b > 60) reddish++;
     }
     expect(reddish).toBeGreaterThan(20);
-  });
+  }, SLOW);
 
   it("a cell without output is a typed no_output error; an unknown cell is cell_not_found", async () => {
     const quiet = await nb.screenshot("quiet").catch((e: unknown) => e);
@@ -127,18 +130,26 @@ describe("nb.screenshot against real marimo and Debian's Chromium", () => {
     const missing = await nb.screenshot("no_such_cell").catch((e: unknown) => e);
     expect((missing as ScreenshotError).code).toBe("cell_not_found");
     expect((missing as ScreenshotError).message).toContain("bars");
-  });
+  }, SLOW);
 
   it("screenshots(): every output in notebook order, in one visit; scale and maxPixels", async () => {
     const all = await nb.screenshots();
-    expect(all.map((s) => s.name)).toEqual(["bars", "table", "slider", "broken"]);
+    expect(all.map((s) => s.name)).toEqual(["bars", "table", "slider", "scroller", "broken"]);
     const one = all[0]!;
     const sharp = await nb.screenshot("bars", { scale: 2 });
     expect(Math.abs(sharp.width - 2 * one.width)).toBeLessThanOrEqual(2);
     const small = await nb.screenshot("bars", { maxPixels: 40_000 });
     expect(small.width * small.height).toBeLessThanOrEqual(40_000);
     expect(pixelsNear(decodePng(small.bytes), BAR_BLUE)).toBeGreaterThan(100);
-  });
+  }, SLOW);
+
+  it("fullOutput: the whole of an output's scroll area, and the page as it was afterwards", async () => {
+    const seen = await nb.screenshot("scroller");
+    const full = await nb.screenshot("scroller", { fullOutput: true });
+    expect(full.width).toBe(seen.width);
+    expect(full.height).toBeGreaterThan(seen.height * 3);
+    expect((await nb.screenshot("scroller")).height).toBe(seen.height);
+  }, SLOW);
 
   it("the person's browser keeps its session: same session list, still the editor, nothing re-ran", async () => {
     const before = await client.sessions();
@@ -148,13 +159,13 @@ describe("nb.screenshot against real marimo and Debian's Chromium", () => {
     expect(await personState(person)).toEqual({ reader: false, takeover: false, kiosk: false, editable: true });
     // The person's editing still reaches the kernel.
     expect((await nb.execute("print(level.value)")).stdout).toBe(runsBefore.stdout);
-  });
+  }, SLOW);
 
   it("close() ends the browser; the next call starts another", async () => {
     await nb.close();
     const again = await nb.screenshot("table");
     expect(again.width).toBeGreaterThan(0);
-  });
+  }, SLOW);
 });
 
 describe("a token server", () => {
@@ -177,7 +188,7 @@ describe("a token server", () => {
       await own.close();
       await secured.stop();
     }
-  });
+  }, SLOW);
 });
 
 describe("the faces: CLI and MCP", () => {
@@ -194,7 +205,7 @@ describe("the faces: CLI and MCP", () => {
 
     const all = await runCli(["screenshot", "--url", server.url, "--file", server.notebookPath, "--all", join(dir, "all")], { env: env(), timeoutMs: 150_000 });
     expect(all.code).toBe(0);
-    expect((await readdir(join(dir, "all"))).sort()).toEqual(["bars.png", "broken.png", "slider.png", "table.png"]);
+    expect((await readdir(join(dir, "all"))).sort()).toEqual(["bars.png", "broken.png", "scroller.png", "slider.png", "table.png"]);
 
     const quiet = await runCli(["screenshot", "--url", server.url, "--file", server.notebookPath, "--cell", "quiet", "-o", join(dir, "q.png")], { env: env(), timeoutMs: 150_000 });
     expect(quiet.code).toBe(1);
