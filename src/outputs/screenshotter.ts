@@ -69,7 +69,15 @@ export class Screenshotter {
     const scale = options.scale ?? 1;
     if (!(scale > 0) || !(timeoutMs > 0)) throw new RangeError("scale and timeoutMs must be positive numbers");
     const viewer = await this.#viewer(scale, options, deadline);
-    const cells = await this.#resolve(viewer, targets, deadline);
+    let cells: PageCell[];
+    try {
+      cells = await this.#resolve(viewer, targets, deadline);
+    } catch (error) {
+      // The open page may be behind: the session was restarted, or a browser reload re-keyed it.
+      if (!(error instanceof ScreenshotError && error.code === ErrorCode.CellNotFound)) throw error;
+      await this.#reload(viewer, deadline);
+      cells = await this.#resolve(viewer, targets, deadline);
+    }
     const shots: Screenshot[] = [];
     for (const cell of cells) {
       shots.push(await capturePng(viewer, cell, options, deadline, (s) => this.#viewer(s, options, deadline)));
@@ -155,6 +163,12 @@ export class Screenshotter {
       if (error instanceof ScreenshotError || deadline.signal?.aborted === true || this.#closed) throw error;
       throw new ScreenshotError(ErrorCode.ScreenshotFailed, `Could not open the notebook page: ${firstLine(error)}`, { cause: error });
     }
+  }
+
+  /** Load the kiosk page again (it attaches to the session as it is now). */
+  async #reload(viewer: Viewer, deadline: Deadline): Promise<void> {
+    await abortable(viewer.page.reload({ waitUntil: "domcontentloaded", timeout: remaining(deadline) }), deadline);
+    await abortable(viewer.page.waitForSelector("[data-cell-id]", { state: "attached", timeout: remaining(deadline) }), deadline).catch(() => undefined);
   }
 
   /** The page's cells for `targets` (or every cell with an output), in the order asked. */
