@@ -14,6 +14,7 @@ import { coldStart } from "./cold-start.ts";
 import { discovery } from "./discovery.ts";
 import { scriptRows, scriptsUnavailable } from "./scripts.ts";
 import { largeOutput, roundTrip } from "./execute.ts";
+import { benchBrowser, screenshotLatency } from "./screenshot.ts";
 import { printTable, type Row } from "./stats.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -59,13 +60,22 @@ try {
   } else {
     console.error(`row 5 skipped: ${unavailable}`);
   }
-  session.close();
+  await session.close();
 } finally {
   await server.stop();
 }
 if (wanted("4")) {
   console.error("row 4: cold start…");
   rows.push(...coldStart(ROOT, quick ? 5 : 15));
+}
+if (wanted("6")) {
+  const chromiumPath = benchBrowser();
+  if (chromiumPath !== undefined) {
+    console.error("row 6: screenshot latency…");
+    rows.push(...(await screenshotLatency(chromiumPath, quick ? 3 : 10)));
+  } else {
+    console.error("row 6 skipped: no Chromium (set MARIMO_PAIR_CHROMIUM)");
+  }
 }
 
 console.log(

@@ -40,5 +40,5 @@ if (installedMarimo() === MARIMO_VERSION && hasMcpExtra()) {
 
 const basePython = process.env.PYTHON ?? (isWindows ? "python" : "python3");
 if (!existsSync(python)) run(basePython, ["-m", "venv", venv]);
-run(python, ["-m", "pip", "install", "--quiet", `marimo[mcp]==${MARIMO_VERSION}`]);
+run(python, ["-m", "pip", "install", "--quiet", `marimo[mcp]==${MARIMO_VERSION}`, "altair", "pandas"]);
 console.log(`setup: .venv has marimo ${installedMarimo()}`);

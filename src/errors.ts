@@ -77,6 +77,14 @@ export const ErrorCode = {
   McpSdkMissing: "mcp_sdk_missing",
   /** The command line was wrong (an unknown option, a missing value); the CLI exits with status 2. */
   UsageError: "usage_error",
+  /** Screenshots need a local Chromium or Chrome and none was found (none is ever downloaded). */
+  BrowserNotFound: "browser_not_found",
+  /** Screenshots need the optional package `playwright-core`, which is not installed. */
+  PlaywrightMissing: "playwright_missing",
+  /** A screenshot was asked of a cell that has no rendered output. */
+  NoOutput: "no_output",
+  /** The browser could not load the notebook page or capture the output. */
+  ScreenshotFailed: "screenshot_failed",
 } as const;
 
 /** Union of every {@link ErrorCode} value: the `code` of a {@link MarimoPairError}. */

@@ -89,3 +89,6 @@ export type { SaveImageOptions } from "./outputs/save-image.js";
 export { findSession } from "./session/find.js";
 export type { FindSessionOptions, FindSessionSelector } from "./session/find.js";
 export { NoServerError } from "./errors.js";
+// Screenshots of rendered outputs (a local headless Chromium, through the optional playwright-core).
+export { ScreenshotError, type ScreenshotErrorCode } from "./outputs/screenshot-errors.js";
+export type { Screenshot, ScreenshotOptions, ScreenshotTarget } from "./outputs/screenshot-types.js";

@@ -36,6 +36,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   const { tokens } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
   const values: Record<string, string | true> = {};
   const positionals: string[] = [];
+  const repeated: Record<string, string[]> = {};
   for (const token of tokens) {
     if (token.kind === "option-terminator") continue;
     if (token.kind === "positional") {
@@ -47,6 +48,11 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
     if (option === undefined) throw new UsageError(`unknown option '${token.rawName}'`, spec.name);
     if (option.type === "string") {
       if (token.value === undefined) throw new UsageError(`option ${shown} needs a value`, spec.name);
+      if (option.repeatable === true) {
+        (repeated[token.name] ??= []).push(token.value);
+        values[token.name] ??= token.value;
+        continue;
+      }
       if (values[token.name] !== undefined) throw new UsageError(`option ${shown} was given twice`, spec.name);
       values[token.name] = token.value;
     } else {
@@ -61,13 +67,21 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
       spec.name,
     );
   }
-  return { values, positionals };
+  return Object.keys(repeated).length === 0 ? { values, positionals } : { values, positionals, repeated };
 }
 
 /** The string value of option `name`, if given. */
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/** Every value of the repeatable option `name`, in order (empty when not given). */
+export function stringOptions(args: ParsedArgs, name: string): string[] {
+  const all = args.repeated?.[name];
+  if (all !== undefined) return all;
+  const one = stringOption(args, name);
+  return one === undefined ? [] : [one];
 }
 
 /** True when flag `name` was given. */

@@ -13,6 +13,7 @@ import { EXEC_SPEC } from "./specs/exec.js";
 import { MCP_SPEC } from "./specs/mcp.js";
 import { OPEN_SPEC } from "./specs/open.js";
 import { SESSIONS_SPEC } from "./specs/sessions.js";
+import { SCREENSHOT_SPEC } from "./specs/screenshot.js";
 
 /** A command implementation: gets parsed arguments, returns the exit status. */
 export type CommandRun = (args: ParsedArgs, io: CliIo) => Promise<number>;
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { spec: CELLS_SPEC, load: async () => (await import("./commands/cells.js")).runCells },
   { spec: APPLY_SPEC, load: async () => (await import("./commands/apply.js")).runApply },
   { spec: MCP_SPEC, load: async () => (await import("./commands/mcp.js")).runMcp },
+  { spec: SCREENSHOT_SPEC, load: async () => (await import("./commands/screenshot.js")).runScreenshot },
 ];
 
 /** The command named `name`, if any. */

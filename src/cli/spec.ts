@@ -11,6 +11,8 @@ export interface OptionSpec {
   type: "string" | "boolean";
   /** One-letter alias, e.g. `c` for `-c`. */
   short?: string;
+  /** A string option that may be given several times (all values land in {@link ParsedArgs.repeated}). */
+  repeatable?: boolean;
 }
 
 /** A subcommand: name, one-line summary, options and help. */
@@ -33,6 +35,8 @@ export interface ParsedArgs {
   values: Record<string, string | true>;
   /** Positional arguments, in order. */
   positionals: string[];
+  /** Every value of each `repeatable` option that was given, in order. */
+  repeated?: Record<string, string[]>;
 }
 
 /** Options every command understands. */

@@ -47,6 +47,9 @@ class ResponseHeaders {
     if (value === undefined) return null;
     return Array.isArray(value) ? value.join(", ") : value;
   }
+  getSetCookie(): string[] {
+    return this.#message.headers["set-cookie"] ?? [];
+  }
 }
 
 /**

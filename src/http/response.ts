@@ -13,8 +13,8 @@ export interface HttpResponse {
   readonly ok: boolean;
   /** The HTTP status code. */
   readonly status: number;
-  /** Header lookup (case-insensitive). */
-  readonly headers: { get(name: string): string | null };
+  /** Header lookup (case-insensitive), and each `Set-Cookie` line. */
+  readonly headers: { get(name: string): string | null; getSetCookie(): string[] };
   /** The body, read at most once. */
   readonly body: ReadableStream<Uint8Array<ArrayBuffer>> | null;
   /** The whole body as UTF-8 text. */

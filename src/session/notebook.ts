@@ -18,6 +18,8 @@ import { HandleSet, type OpenHandle } from "./handles.js";
 import { interruptKernel, restartSession } from "./kernel-control.js";
 import type { InlineImage, OutputLike } from "../outputs/decode.js";
 import { readOutputImage } from "../outputs/read-image.js";
+import type { Screenshotter } from "../outputs/screenshotter.js";
+import type { Screenshot, ScreenshotOptions, ScreenshotTarget } from "../outputs/screenshot-types.js";
 import { type ApplyOptions, type ApplyResult, applyPlan } from "../codemode/apply.js";
 import type { CodeModeBuilder } from "../codemode/builder.js";
 import type { CodeModeCallOptions } from "../codemode/executor.js";
@@ -54,6 +56,7 @@ export class NotebookSession {
   readonly #selector: SessionSelector;
   #info: SessionInfo;
   readonly #handles = new HandleSet();
+  #screenshotter: Screenshotter | undefined;
 
   /** @internal Use `client.session()`. */
   constructor(ctx: SessionContext, selector: SessionSelector, info: SessionInfo) {
@@ -100,10 +103,14 @@ export class NotebookSession {
    * runs, as an abort does), event streams, and the wait after an interrupted run. Resolves
    * once their connections are closed. Work started afterwards through this object is
    * aborted at once. The session itself stays open on the server (see `OwnedSession.close()`
-   * for a session this client holds open). Idempotent.
+   * for a session this client holds open). The screenshot browser, if one was started,
+   * is closed too. Idempotent.
    */
   async close(): Promise<void> {
     await this.#handles.closeAll();
+    const screenshotter = this.#screenshotter;
+    this.#screenshotter = undefined;
+    await screenshotter?.close();
   }
 
   /** Same as `close()`, for `await using`. */
@@ -393,5 +400,40 @@ export class NotebookSession {
   /** The packages installed in the kernel's environment (name, version). */
   packages(options: CodeModeCallOptions = {}): Promise<PackageInfo[]> {
     return readPackages(this, options);
+  }
+  /**
+   * A PNG of one cell's rendered output, as a person sees it: a chart once it has drawn, a
+   * table, a widget, or the error a cell raised. A local headless Chromium or Chrome (through
+   * the optional package `playwright-core`; no browser is ever downloaded) opens the notebook
+   * as a read-only kiosk viewer: the person's session is not taken over and no cell runs.
+   * The browser starts on the first call and stays open for the next ones until `close()`.
+   *
+   * @param target the cell's id or name (or `{ id }` / `{ name }`).
+   * @throws {ScreenshotError} `no_output` (the cell shows nothing), `cell_not_found`,
+   *   `browser_not_found` (says how to install one), `playwright_missing`, `screenshot_failed`.
+   * @example
+   * ```ts
+   * const shot = await nb.screenshot("chart", { scale: 2 });
+   * await writeFile("chart.png", shot.bytes); // shot.width × shot.height pixels
+   * ```
+   */
+  async screenshot(target: ScreenshotTarget, options: ScreenshotOptions = {}): Promise<Screenshot> {
+    const [shot] = await this.screenshots([target], options);
+    return shot as Screenshot;
+  }
+
+  /**
+   * PNGs of several cells' outputs in one browser visit, in the order asked; without
+   * `targets`, of every cell that shows an output, in notebook order. See {@link screenshot}.
+   *
+   * @throws {ScreenshotError} as {@link screenshot} does, for the first cell that fails.
+   */
+  async screenshots(targets?: readonly ScreenshotTarget[], options: ScreenshotOptions = {}): Promise<Screenshot[]> {
+    if (this.#screenshotter === undefined) {
+      // Loaded on first use: sessions that never take a screenshot do not load its code.
+      const { Screenshotter } = await import("../outputs/screenshotter.js");
+      this.#screenshotter ??= new Screenshotter(this.#ctx, () => this.#info);
+    }
+    return this.#screenshotter.capture(targets, options);
   }
 }

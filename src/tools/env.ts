@@ -9,6 +9,7 @@ import type { OutputBudget } from "./budget.js";
 import type { NotebookResolver } from "./target.js";
 import type { UndoStack } from "./undo-stack.js";
 import type { ToolImageContent } from "./types.js";
+import type { ScreenshotSessions } from "./screenshot-sessions.js";
 import type { NotebookSession } from "../session/notebook.js";
 import { outputImage, type OutputLike } from "../outputs/decode.js";
 
@@ -24,6 +25,10 @@ export interface ToolEnv {
   readonly maxImageBytes: number;
   /** The undo plans of the batches this connection applied (for `undo_last_batch`). */
   readonly undo: UndoStack;
+  /** Most pixels of a screenshot returned as image content (larger ones are scaled down). */
+  readonly maxImagePixels: number;
+  /** The session objects that hold this toolset's screenshot browsers. */
+  readonly screenshots: ScreenshotSessions;
 }
 
 /** An image of an output as tool content, or a note saying why it is not attached. */

@@ -10,6 +10,8 @@ import { executeCodeTool } from "./definitions/execute.js";
 import { undoLastBatchTool } from "./definitions/undo.js";
 import { getCellOutputTool, getErrorsTool, getGraphTool, getVariablesTool, readCellsTool } from "./definitions/reads.js";
 import { bindNotebookTool, discoverServersTool, listSessionsTool } from "./definitions/servers.js";
+import { screenshotCellTool } from "./definitions/screenshot.js";
+import { ScreenshotSessions } from "./screenshot-sessions.js";
 import { failed } from "./define.js";
 import type { ToolEnv } from "./env.js";
 import { type NotebookTarget, NotebookResolver } from "./target.js";
@@ -46,6 +48,11 @@ export interface MarimoToolsOptions {
   executeTimeoutMs?: number | undefined;
   /** Largest image attached to a result, in bytes (larger ones are described instead). @default 1048576 */
   maxImageBytes?: number | undefined;
+  /**
+   * Most pixels of a `screenshot_cell` image; larger outputs are captured at a smaller scale.
+   * @default 1150000 (about what vision models take without resizing)
+   */
+  maxImagePixels?: number | undefined;
 }
 
 /** The default {@link MarimoToolsOptions.executeTimeoutMs}. */
@@ -53,6 +60,9 @@ export const DEFAULT_EXECUTE_TIMEOUT_MS = 300_000;
 
 /** The default {@link MarimoToolsOptions.maxImageBytes}. */
 export const DEFAULT_MAX_IMAGE_BYTES = 1024 * 1024;
+
+/** The default {@link MarimoToolsOptions.maxImagePixels}. */
+export const DEFAULT_MAX_IMAGE_PIXELS = 1_150_000;
 
 /** The names of the tools, in the order they are listed. */
 export const TOOL_NAMES = [
@@ -75,6 +85,7 @@ export const TOOL_NAMES = [
   "get_variables",
   "get_graph",
   "get_cell_output",
+  "screenshot_cell",
 ] as const;
 
 /** The name of one of the tools. */
@@ -91,8 +102,8 @@ export interface MarimoToolset {
   /** The notebook this toolset is bound to, if any. */
   readonly binding: NotebookTarget | undefined;
   /**
-   * End the calls in flight and close the connections of every server the tools reached.
-   * Resolves once they are closed; a later call connects again.
+   * End the calls in flight, close the connections of every server the tools reached and the
+   * browsers `screenshot_cell` started. Resolves once they are closed; a later call connects again.
    */
   close(): Promise<void>;
 }
@@ -116,6 +127,8 @@ export function createMarimoTools(options: MarimoToolsOptions = {}): MarimoTools
     executeTimeoutMs: options.executeTimeoutMs ?? DEFAULT_EXECUTE_TIMEOUT_MS,
     maxImageBytes: options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES,
     undo: new UndoStack(),
+    maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+    screenshots: new ScreenshotSessions(),
   };
   const builders: Record<ToolName, (env: ToolEnv) => ToolDefinition> = {
     discover_servers: discoverServersTool,
@@ -137,6 +150,7 @@ export function createMarimoTools(options: MarimoToolsOptions = {}): MarimoTools
     get_variables: getVariablesTool,
     get_graph: getGraphTool,
     get_cell_output: getCellOutputTool,
+    screenshot_cell: screenshotCellTool,
   };
   const tools = TOOL_NAMES.map((name) => builders[name](env));
   const byName = new Map(tools.map((t) => [t.name, t]));
@@ -151,6 +165,8 @@ export function createMarimoTools(options: MarimoToolsOptions = {}): MarimoTools
     get binding() {
       return resolver.binding;
     },
-    close: () => resolver.close(),
+    close: async () => {
+      await Promise.all([resolver.close(), env.screenshots.close()]);
+    },
   };
 }

@@ -41,7 +41,7 @@ function example(name: string) {
 describe("agent-framework examples", () => {
   it("agent-tools-vercel-ai.ts: the tools as AI SDK tools; results become text and media parts", async () => {
     const { stdout } = await example("agent-tools-vercel-ai.ts");
-    expect(stdout).toContain("19 tools: discover_servers, list_sessions, bind_notebook, execute_code,");
+    expect(stdout).toContain("20 tools: discover_servers, list_sessions, bind_notebook, execute_code,");
     expect(stdout).toMatch(/> execute_code\(.*\)\nok\n--- stdout ---\n\(3, \d+\)\n/);
     expect(stdout).toMatch(/Created cell (\w+) and ran it\./);
     expect(stdout).toContain("```python\nai_sdk_answer = 6 * 7\nai_sdk_answer\n```");

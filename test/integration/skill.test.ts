@@ -106,7 +106,7 @@ describe("the skill's files", () => {
 
   it("uses only commands the CLI has", () => {
     const used = new Set(blocks.flatMap((b) => [...b.code.matchAll(/npx marimo-pair (\w+)/g)].map((m) => m[1])));
-    expect([...used].sort()).toEqual(["apply", "cells", "discover", "exec", "mcp", "sessions"]);
+    expect([...used].sort()).toEqual(["apply", "cells", "discover", "exec", "mcp", "screenshot", "sessions"]);
   });
 });
 
@@ -147,6 +147,7 @@ describe("every shell command the skill shows runs against a real marimo server"
     expect(created.created).toHaveLength(2);
     expect(created.cells.map((c) => [c.name, c.status])).toEqual([["agent_values_cell", "idle"], ["agent_total_cell", "idle"]]);
     expect(at("print(agent_total)")).toBe("23\n");
+    expect(at("--cell agent_total_cell -o agent_total.png")).toMatch(/agent_total\.png\t\d+x\d+\t\S+ \(agent_total_cell\)\n$/);
     expect(at("print(f\"Python")).toMatch(/^Python 3\.\d+\n$/);
     const edited = json(at('"op": "edit_cell"')) as { success: boolean; edited: string[] };
     expect(edited.success).toBe(true);

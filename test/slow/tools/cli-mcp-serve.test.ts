@@ -17,7 +17,7 @@ describe("marimo-pair mcp --http", () => {
     const url = /at (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(io.err())?.[1] ?? "";
     const client = new Client({ name: "unit", version: "0" });
     await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-    expect((await client.listTools()).tools).toHaveLength(18);
+    expect((await client.listTools()).tools).toHaveLength(20);
     await client.close();
     io.interrupt();
     expect(await exit).toBe(0);

@@ -57,3 +57,15 @@ describe("parseCommandArgs", () => {
     }
   });
 });
+
+describe("repeatable options (screenshot --cell)", () => {
+  it("collects every --cell in order; other string options still refuse a second value", async () => {
+    const { SCREENSHOT_SPEC } = await import("../../../src/cli/specs/screenshot.js");
+    const { stringOptions } = await import("../../../src/cli/argv.js");
+    const args = parseCommandArgs(SCREENSHOT_SPEC, ["--cell", "a", "--cell=b", "-o", "out", "--cell", "-c"]);
+    expect(stringOptions(args, "cell")).toEqual(["a", "b", "-c"]);
+    expect(stringOption(args, "out")).toBe("out");
+    expect(stringOptions(parseCommandArgs(SCREENSHOT_SPEC, ["--all", "d"]), "cell")).toEqual([]);
+    expect(() => parseCommandArgs(SCREENSHOT_SPEC, ["-o", "a", "-o", "b"])).toThrow(UsageError);
+  });
+});

@@ -31,6 +31,7 @@ import type { ToolEnv } from "../../../src/tools/env.js";
 import type { NotebookResolver, NotebookTarget } from "../../../src/tools/target.js";
 import { NoSessionError } from "../../../src/errors.js";
 import { UndoStack } from "../../../src/tools/undo-stack.js";
+import { ScreenshotSessions } from "../../../src/tools/screenshot-sessions.js";
 import type { ToolDefinition, ToolResult } from "../../../src/tools/types.js";
 
 const URL = "http://127.0.0.1:2718";
@@ -134,7 +135,7 @@ function fakeEnv(script: FakeNotebookScript, budget: OutputBudget = WIDE) {
       return { url: URL, sessions: async () => [INFO] };
     },
   };
-  const env: ToolEnv = { resolver: resolver as unknown as NotebookResolver, budget, executeTimeoutMs: 300_000, maxImageBytes: 1024, undo: new UndoStack() };
+  const env: ToolEnv = { resolver: resolver as unknown as NotebookResolver, budget, executeTimeoutMs: 300_000, maxImageBytes: 1024, maxImagePixels: 1_150_000, screenshots: new ScreenshotSessions(), undo: new UndoStack() };
   return { env, calls, targets };
 }
 

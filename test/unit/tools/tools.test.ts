@@ -16,14 +16,14 @@ import { NotebookResolver } from "../../../src/tools/target.js";
 import { createMarimoTools, TOOL_NAMES } from "../../../src/tools/toolset.js";
 
 const DESTRUCTIVE = ["delete_cell", "remove_packages", "apply_operations", "undo_last_batch"];
-const READ_ONLY = ["discover_servers", "list_sessions", "read_cells", "get_errors", "get_variables", "get_graph", "get_cell_output"];
+const READ_ONLY = ["discover_servers", "list_sessions", "read_cells", "get_errors", "get_variables", "get_graph", "get_cell_output", "screenshot_cell"];
 
 describe("tool definitions", () => {
   const toolset = createMarimoTools();
 
-  it("has the 19 tools, in order, each with a description, an object JSON Schema and annotations", () => {
+  it("has the 20 tools, in order, each with a description, an object JSON Schema and annotations", () => {
     expect(toolset.tools.map((t) => t.name)).toEqual([...TOOL_NAMES]);
-    expect(TOOL_NAMES).toHaveLength(19);
+    expect(TOOL_NAMES).toHaveLength(20);
     for (const tool of toolset.tools) {
       expect(tool.description.length).toBeGreaterThan(40);
       expect(tool.jsonSchema).toMatchObject({ type: "object", additionalProperties: false });
