@@ -8,7 +8,6 @@ import { z } from "zod";
 import { ErrorCode } from "../../errors.js";
 import { ScreenshotError } from "../../outputs/screenshot-errors.js";
 import type { Screenshot } from "../../outputs/screenshot-types.js";
-import type { NotebookSession } from "../../session/notebook.js";
 import { encodeBase64 } from "../base64.js";
 import { defineTool, failed, ok } from "../define.js";
 import type { ToolEnv } from "../env.js";
