@@ -11,6 +11,8 @@ export type { SignalOptions } from "./session/types.js";
 export { OwnedSession, DEFAULT_OPEN_TIMEOUT_MS } from "./session/open.js";
 export type { OpenSessionOptions, SessionRole } from "./session/open.js";
 export type { KernelState, SessionInfo, SessionSelector } from "./session/types.js";
+export type { MarimoCapabilities } from "./session/capabilities.js";
+export type { MarimoFeatureId } from "./version.js";
 export { ExecutionStream, DEFAULT_MAX_OUTPUT_BYTES } from "./execute/stream.js";
 export type { ExecuteOptions, ExecuteResult } from "./execute/stream.js";
 export type {
@@ -40,6 +42,7 @@ export {
   StreamIncompleteError,
   TimeoutError,
   UnsupportedVersionError,
+  ServerFlagsRequiredError,
 } from "./errors.js";
 export type {
   HttpErrorDetails,

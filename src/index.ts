@@ -33,6 +33,7 @@ export {
   StreamIncompleteError,
   TimeoutError,
   UnsupportedVersionError,
+  ServerFlagsRequiredError,
 } from "./client.js";
 export { connect } from "./session/connect-node.js";
 export { createNodeFetch } from "./http/node-fetch.js";
@@ -48,6 +49,8 @@ export type {
   HttpErrorDetails,
   KernelState,
   LegacyDoneError,
+  MarimoCapabilities,
+  MarimoFeatureId,
   MarimoPairErrorCode,
   MarimoPairErrorOptions,
   OpenSessionOptions,

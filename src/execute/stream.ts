@@ -173,6 +173,7 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
   #totalTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #gotDone = false;
+  readonly #ended: Promise<void>;
 
   /**
    * @internal Use `nb.stream()`. `onCutShort` runs once when the connection is closed before
@@ -188,6 +189,11 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     });
     // Nobody may ever call result(); its rejection is reported through iteration instead.
     this.#result.catch(() => undefined);
+    this.#ended = new Promise<void>((resolve) => {
+      this.#result.then(() => resolve(), () => resolve());
+      if (this.#signal.aborted) resolve();
+      else this.#signal.addEventListener("abort", () => resolve(), { once: true });
+    });
     if (options.timeoutMs !== undefined) {
       const ms = options.timeoutMs;
       this.#totalTimer = setTimeout(
@@ -207,6 +213,14 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     );
     this.#response = start(this.#signal);
     this.#response.catch(() => undefined);
+  }
+
+  /**
+   * @internal Resolves once the execution is over for the client: its result settled, or it
+   * was aborted (also when nobody reads it). Never rejects.
+   */
+  get ended(): Promise<void> {
+    return this.#ended;
   }
 
   /** The request this stream belongs to (method and token-free URL). */

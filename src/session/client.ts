@@ -77,6 +77,7 @@ export class MarimoClient {
       select: selectSession,
       version: (signal) => this.version({ signal }),
       interrupted: new Map(),
+      executions: new Map(),
     };
   }
 

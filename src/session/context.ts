@@ -23,4 +23,9 @@ export interface SessionContext {
    * execution on that session waits for them, whichever session object it comes from.
    */
   readonly interrupted: Map<string, Promise<KernelState | undefined>>;
+  /**
+   * The last execution queued, by session, on servers whose marimo mixes up the output of
+   * concurrent executions (feature `separateExecutes`): each one starts when it has ended.
+   */
+  readonly executions: Map<string, Promise<void>>;
 }
