@@ -102,10 +102,10 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
   skewFreeSessionList: {
     since: "0.22.0",
     feature: "`GET /api/sessions` without `--no-skew-protection`",
-    before: "`SkewProtectionError` naming the flag to restart marimo with",
+    before: "`ServerFlagsRequiredError` naming the flags to restart marimo with",
   },
   cellStatus: {
-    since: "0.22.0",
+    since: "0.22.5",
     feature: "`nb.cells()` reports each cell's run status",
     before: "`status` is `null` (marimo keeps none)",
   },
