@@ -72,7 +72,8 @@ export type MarimoFeatureId =
   | "skewFreeSessionList"
   | "codeModeCapabilities"
   | "skipValidationArg"
-  | "expandOutput";
+  | "expandOutput"
+  | "stableSessionIds";
 
 /** One row of the capability table. */
 export interface MarimoFeature {
@@ -144,6 +145,11 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     feature: "`get_context(skip_validation=...)` for `skipValidation`",
     before: "the SDK spells it `check=False`",
   },
+  stableSessionIds: {
+    since: "0.25.0",
+    feature: "`SessionInfo.stableId` (`Marimo-Stable-Session-Id`): a session keeps its identity through a browser reload",
+    before: "`stableId` is `null`; a session selected by file is looked up again after a reload",
+  },
   expandOutput: {
     since: "0.25.1",
     feature: "the `expandOutput` cell option",
@@ -156,7 +162,7 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
   },
 };
 
-/** The first marimo release with each feature this SDK uses (from {@link MARIMO_FEATURES}). */
+/** The first marimo release with each feature this SDK uses (the `since` column of the capability table). */
 export const FEATURE_SINCE: { readonly [K in MarimoFeatureId]: string } = Object.fromEntries(
   Object.entries(MARIMO_FEATURES).map(([id, row]) => [id, row.since]),
 ) as { readonly [K in MarimoFeatureId]: string };
