@@ -112,6 +112,10 @@ export class NotebookSession {
    * client, the next one first waits (at most 5 s) until the interrupted run has ended, so the
    * output it still flushes is not reported as the next execution's.
    *
+   * On marimo < 0.23.16, whose concurrent executes on one session receive each other's
+   * output, executions on a session run one at a time in call order (across this client's
+   * session objects); a stream nobody reads holds its place until it is aborted.
+   *
    * @example
    * ```ts
    * const run = nb.stream("import time\nfor i in range(3):\n    print(i); time.sleep(1)");

@@ -157,6 +157,14 @@ describe(`marimo ${VERSION}: the capability table`, () => {
     }
   });
 
+  it(`running a cell through code mode works; its status reads ${has("cellStatus") ? "idle" : "null"}`, async () => {
+    const id = (await nb.cells({ code: false }))[0]?.id ?? "";
+    const result = await nb.edit((b) => b.runCell(id));
+    expect(result.failed).toEqual([]);
+    expect((await nb.execute("print(x + 41)")).stdout).toBe("42\n");
+    expect((await nb.cell({ id }))?.status).toBe(has("cellStatus") ? "idle" : null);
+  });
+
   it(`editing a cell ${has("stalenessCheck") ? "is guarded against changes made since it was read" : "is refused without the staleness guard"}`, async () => {
     const cells = await nb.cells({ code: false });
     const id = cells[0]?.id ?? "";
