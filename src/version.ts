@@ -73,7 +73,8 @@ export type MarimoFeatureId =
   | "codeModeCapabilities"
   | "skipValidationArg"
   | "expandOutput"
-  | "stableSessionIds";
+  | "stableSessionIds"
+  | "runRegistersCells";
 
 /** One row of the capability table. */
 export interface MarimoFeature {
@@ -101,9 +102,14 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     before: "`UnsupportedVersionError` from every code-mode plan",
   },
   skewFreeSessionList: {
-    since: "0.22.0",
+    since: "0.22.3",
     feature: "`GET /api/sessions` without `--no-skew-protection`",
     before: "`ServerFlagsRequiredError` naming the flags to restart marimo with",
+  },
+  runRegistersCells: {
+    since: "0.22.5",
+    feature: "code mode runs cells of a notebook no browser has run (marimo registers them before an execute)",
+    before: "`UnsupportedVersionError` from plans that run cells (0.22.0 fails with `KeyError`; 0.21.x happens to run them, yet is refused too)",
   },
   cellStatus: {
     since: "0.22.5",
@@ -111,7 +117,7 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     before: "`status` is `null` (marimo keeps none)",
   },
   codeModeSaves: {
-    since: "0.23.0",
+    since: "0.23.4",
     feature: "code-mode changes are saved to the notebook file",
     before: "`UnsupportedVersionError` from plans that change cells (the file would silently miss them)",
   },

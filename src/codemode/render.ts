@@ -61,11 +61,15 @@ const CHANGES_EXISTING = new Set<PlanOperation["kind"]>(["editCell", "deleteCell
 
 /**
  * Refuse, before anything runs, plans that older marimo would apply wrongly: before
+ * `runRegistersCells` running a cell no browser has run fails with `KeyError`; before
  * `codeModeSaves` cell changes never reach the notebook file; before `stalenessCheck` an
  * edit, move or delete of an existing cell would overwrite a change made since it was read
  * (unless the caller opted out of the guard with `skipStalenessCheck`).
  */
 function requireCellGuards(plan: RenderablePlan, version: string | undefined): void {
+  if (plan.operations.some((op) => op.kind === "runCell")) {
+    requireVersion(version, FEATURE_SINCE.runRegistersCells, "Running cells through code mode");
+  }
   if (plan.operations.some((op) => CHANGES_CELLS.has(op.kind))) {
     requireVersion(version, FEATURE_SINCE.codeModeSaves, "Changing cells through code mode (saved to the notebook file)");
   }

@@ -157,9 +157,11 @@ describe(`marimo ${VERSION}: the capability table`, () => {
     }
   });
 
-  it(`running a cell through code mode works; its status reads ${has("cellStatus") ? "idle" : "null"}`, async () => {
+  it(`running a cell through code mode ${has("runRegistersCells") ? `works; its status reads ${has("cellStatus") ? "idle" : "null"}` : "is refused"}`, async () => {
     const id = (await nb.cells({ code: false }))[0]?.id ?? "";
-    const result = await nb.edit((b) => b.runCell(id));
+    const running = nb.edit((b) => b.runCell(id));
+    if (!has("runRegistersCells")) return expectRefused(running, "runRegistersCells");
+    const result = await running;
     expect(result.failed).toEqual([]);
     expect((await nb.execute("print(x + 41)")).stdout).toBe("42\n");
     expect((await nb.cell({ id }))?.status).toBe(has("cellStatus") ? "idle" : null);
