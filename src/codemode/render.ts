@@ -67,11 +67,11 @@ const CHANGES_EXISTING = new Set<PlanOperation["kind"]>(["editCell", "deleteCell
  * (unless the caller opted out of the guard with `skipStalenessCheck`).
  */
 function requireCellGuards(plan: RenderablePlan, version: string | undefined): void {
-  if (plan.operations.some((op) => op.kind === "runCell")) {
-    requireVersion(version, FEATURE_SINCE.runRegistersCells, "Running cells through code mode");
-  }
   if (plan.operations.some((op) => CHANGES_CELLS.has(op.kind))) {
     requireVersion(version, FEATURE_SINCE.codeModeSaves, "Changing cells through code mode (saved to the notebook file)");
+  }
+  if (plan.operations.some((op) => op.kind === "runCell")) {
+    requireVersion(version, FEATURE_SINCE.runRegistersCells, "Running cells through code mode");
   }
   if (!plan.options.skipStalenessCheck && plan.operations.some((op) => CHANGES_EXISTING.has(op.kind))) {
     requireVersion(
