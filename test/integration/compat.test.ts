@@ -3,7 +3,7 @@
  * pinned .venv): every feature either works, or is refused up front with the typed error
  * that names it and its first release. `npm run test:compat` runs this file (and the rest of
  * the integration suite) against every release in TESTED_RELEASES; `npm test` runs it against
- * the oldest supported one too (\`npm run test:compat:oldest\`).
+ * the oldest supported one too (`npm run test:compat:oldest`).
  */
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
