@@ -168,13 +168,15 @@ describe(`marimo ${VERSION}: the capability table`, () => {
   });
 
   it(`editing a cell ${has("stalenessCheck") ? "is guarded against changes made since it was read" : "is refused without the staleness guard"}`, async () => {
-    const cells = await nb.cells({ code: false });
+    // raw.py's cells are never read through the SDK (the earlier tests read simple.py's).
+    const raw = await client.session({ file: `${server.dir}/raw.py` });
+    const cells = await raw.cells({ code: false });
     const id = cells[0]?.id ?? "";
-    const editing = nb.apply(codeMode((b) => b.editCell(id, { code: "x = 2" })));
+    const editing = raw.apply(codeMode((b) => b.editCell(id, { code: "x = 2" })));
     if (!has("stalenessCheck")) return expectRefused(editing, has("codeModeSaves") ? "stalenessCheck" : "codeModeSaves");
     // Never read: marimo's guard refuses, nothing is applied.
     await expect(editing).rejects.toBeInstanceOf(StaleCellsError);
-    expect((await nb.cell(id))?.code).toBe("x = 1");
+    expect((await raw.cell(id))?.code).toBe("x = 1");
   });
 
   it(`expandOutput ${has("expandOutput") ? "is applied" : "is refused"}`, async () => {
