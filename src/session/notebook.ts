@@ -159,7 +159,8 @@ export class NotebookSession {
   #queueTurn(): { wait(signal: AbortSignal): Promise<void>; release(ended: Promise<void>): void } {
     const key = this.#key();
     const queue = this.#ctx.executions;
-    const before = queue.get(key) ?? Promise.resolve();
+    const queued = queue.get(key);
+    const before = queued ?? Promise.resolve();
     let release!: (ended: Promise<void>) => void;
     const mine = new Promise<Promise<void>>((resolve) => (release = resolve));
     // Everything before, then this one's own end.
@@ -170,6 +171,8 @@ export class NotebookSession {
     });
     return {
       wait: async (signal) => {
+        // Nothing ahead of it: no need to know the version (no extra request).
+        if (queued === undefined) return;
         const version = await this.#ctx.version(signal);
         if (!hasFeature(version, "separateExecutes")) await settledOrAborted(before, signal);
       },
