@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // Creates the project-local Python virtualenv (.venv) with the pinned marimo that
-// the integration tests start. Idempotent: a venv that already has the pinned
-// version is left alone.
+// the integration tests start, and the virtualenv of the oldest supported marimo
+// (.venvs/marimo-<version>) that `npm test` also runs the compatibility subset against.
+// Idempotent: a venv that already has its version is left alone.
+//
+//   node scripts/setup-python.mjs                    .venv and the oldest release's venv
+//   node scripts/setup-python.mjs --compat 0.22.5 …  (only) these releases' venvs under .venvs/
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { OLDEST_SUPPORTED } from "../src/version.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const MARIMO_VERSION = "0.25.2";
@@ -33,12 +38,36 @@ function hasMcpExtra() {
   return spawnSync(python, ["-c", "import mcp.server"], { stdio: "ignore" }).status === 0;
 }
 
+const compatArg = process.argv.indexOf("--compat");
+
+function setupMainVenv() {
 if (installedMarimo() === MARIMO_VERSION && hasMcpExtra()) {
   console.log(`setup: .venv already has marimo ${MARIMO_VERSION} with its mcp extra`);
-  process.exit(0);
+  return;
 }
 
 const basePython = process.env.PYTHON ?? (isWindows ? "python" : "python3");
 if (!existsSync(python)) run(basePython, ["-m", "venv", venv]);
 run(python, ["-m", "pip", "install", "--quiet", `marimo[mcp]==${MARIMO_VERSION}`, "altair", "pandas"]);
 console.log(`setup: .venv has marimo ${installedMarimo()}`);
+}
+
+// One venv per tested marimo release, sharing pip's cache.
+function setupCompatVenv(version) {
+  const dir = join(root, ".venvs", `marimo-${version}`);
+  const py = isWindows ? join(dir, "Scripts", "python.exe") : join(dir, "bin", "python");
+  const has = existsSync(py) && spawnSync(py, ["-c", "import marimo, mcp.server; print(marimo.__version__)"], { encoding: "utf8" });
+  if (has && has.status === 0 && has.stdout.trim() === version) {
+    console.log(`setup: .venvs/marimo-${version} is ready`);
+    return;
+  }
+  if (!existsSync(py)) run(process.env.PYTHON ?? (isWindows ? "python" : "python3"), ["-m", "venv", dir]);
+  run(py, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `marimo[mcp]==${version}`]);
+}
+
+if (compatArg === -1) {
+  setupMainVenv();
+  setupCompatVenv(OLDEST_SUPPORTED);
+} else {
+  for (const version of process.argv.slice(compatArg + 1)) setupCompatVenv(version);
+}

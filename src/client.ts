@@ -12,6 +12,7 @@ export { OwnedSession } from "./session/open.js";
 export type { OpenSessionOptions, SessionRole } from "./session/open.js";
 export type { KernelState, SessionInfo, SessionSelector } from "./session/types.js";
 export { ExecutionStream } from "./execute/stream.js";
+export type { MarimoCapabilities } from "./session/capabilities.js";
 export type { ExecuteOptions, ExecuteResult } from "./execute/stream.js";
 export type {
   DoneEvent,
@@ -38,5 +39,6 @@ export {
   StreamIncompleteError,
   TimeoutError,
   UnsupportedVersionError,
+  ServerFlagsRequiredError,
 } from "./errors.js";
 export type { SessionCandidate, TimerKind } from "./errors.js";

@@ -85,6 +85,8 @@ export const ErrorCode = {
   NoOutput: "no_output",
   /** The browser could not load the notebook page or capture the output. */
   ScreenshotFailed: "screenshot_failed",
+  /** marimo < 0.22 refused to list sessions: it must be restarted with `--no-skew-protection` (and `--no-token`). */
+  NeedsServerFlags: "needs_server_flags",
 } as const;
 
 /** Union of every {@link ErrorCode} value: the `code` of a {@link MarimoPairError}. */
@@ -392,5 +394,25 @@ export class SessionOpenError extends MarimoPairError {
     super(ErrorCode.SessionOpenFailed, `marimo refused to open the session (${closeCode} ${reason}). ${hint}`);
     this.closeCode = closeCode;
     this.reason = reason;
+  }
+}
+
+/**
+ * 403 from marimo < 0.22, which lists sessions (and so lets anything pick one) only when
+ * started with `--no-skew-protection` and `--no-token`. Restart marimo with {@link flags},
+ * or upgrade it to 0.22.0 or later.
+ */
+export class ServerFlagsRequiredError extends HttpError {
+  /** The flags to restart `marimo edit` with, e.g. `["--no-skew-protection"]`. */
+  readonly flags: readonly string[];
+
+  constructor(details: HttpErrorDetails, flags: readonly string[]) {
+    super(
+      details,
+      `${describe(details.request)}HTTP 403: this marimo lists sessions only when started with ${flags.join(" and ")}. ` +
+        `Restart it as \`marimo edit ${flags.join(" ")} <notebook>\`, or upgrade marimo to 0.22.0 or later.`,
+      ErrorCode.NeedsServerFlags,
+    );
+    this.flags = flags;
   }
 }

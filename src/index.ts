@@ -31,6 +31,7 @@ export {
   StreamIncompleteError,
   TimeoutError,
   UnsupportedVersionError,
+  ServerFlagsRequiredError,
 } from "./client.js";
 export { connect } from "./session/connect-node.js";
 export type {
@@ -40,6 +41,7 @@ export type {
   ExecuteOptions,
   ExecuteOutput,
   ExecuteResult,
+  MarimoCapabilities,
   OpenSessionOptions,
   SessionInfo,
   SessionSelector,
@@ -90,5 +92,5 @@ export { findSession } from "./session/find.js";
 export type { FindSessionOptions, FindSessionSelector } from "./session/find.js";
 export { NoServerError } from "./errors.js";
 // Screenshots of rendered outputs (a local headless Chromium, through the optional playwright-core).
-export { ScreenshotError, type ScreenshotErrorCode } from "./outputs/screenshot-errors.js";
-export type { Screenshot, ScreenshotOptions, ScreenshotTarget } from "./outputs/screenshot-types.js";
+export { ScreenshotError } from "./outputs/screenshot-errors.js";
+export type { Screenshot, ScreenshotOptions } from "./outputs/screenshot-types.js";

@@ -1,6 +1,9 @@
 /**
- * marimo version parsing and comparison, and the releases that introduced the
- * features this SDK gates on. Pure.
+ * marimo version parsing and comparison, and the capability table: for each feature the
+ * SDK gates on, the first marimo release that has it (measured against real servers of
+ * every release from 0.21.1 on) and what the SDK does on older ones. The table drives the
+ * version gates, `nb.capabilities()` and the README's compatibility table. Pure: no
+ * imports, no I/O (the setup and compat scripts load it directly).
  *
  * @module
  */
@@ -55,18 +58,147 @@ export function isAtLeast(version: string, minimum: string): boolean {
   return compareMarimoVersions(version, minimum) >= 0;
 }
 
-/** The first marimo release with each feature this SDK uses. */
-export const FEATURE_SINCE = {
-  /** `/api/kernel/execute`, `/api/sessions`, the registry and `marimo._code_mode`. */
-  execute: "0.21.0",
-  /** `ctx.run_cell`, and cells no longer run automatically when created. */
-  runCell: "0.21.1",
-  /** `ctx.packages.add/remove` (before: `ctx.install_packages`, no removal). */
-  packagesNamespace: "0.23.2",
-  /** `GET /api/kernel/status`. */
-  kernelStatus: "0.23.9",
-  /** `skip_staleness_check`, `NotebookCell.output` and `.console_outputs`, the uniform `done` shape. */
-  stalenessCheck: "0.23.7",
-  /** `GET /sse` (browser-less sessions without a WebSocket). */
-  sseSessions: "0.23.14",
-} as const;
+/** The features of marimo this SDK gates on, by id. */
+export type MarimoFeatureId =
+  | "execute"
+  | "runCell"
+  | "cellStatus"
+  | "codeModeSaves"
+  | "packagesNamespace"
+  | "stalenessCheck"
+  | "kernelStatus"
+  | "sseSessions"
+  | "separateExecutes"
+  | "skewFreeSessionList"
+  | "codeModeCapabilities"
+  | "skipValidationArg"
+  | "expandOutput"
+  | "stableSessionIds"
+  | "runRegistersCells";
+
+/** One row of the capability table. */
+export interface MarimoFeature {
+  /** The first marimo release that has it. */
+  readonly since: string;
+  /** What it is, in the SDK's terms. */
+  readonly feature: string;
+  /** What the SDK does when the server's marimo is older. */
+  readonly before: string;
+}
+
+/**
+ * The capability table. Rows are in the order of their `since`; the README's
+ * compatibility table is generated from it (`node scripts/compat-table.ts`).
+ */
+export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature } = {
+  execute: {
+    since: "0.21.0",
+    feature: "`execute()`/`stream()` (`POST /api/kernel/execute`), `GET /api/sessions`, the server registry, `marimo._code_mode`",
+    before: "nothing works; the oldest supported release is 0.21.1",
+  },
+  runCell: {
+    since: "0.21.1",
+    feature: "code mode: `ctx.run_cell`, and cells created without running",
+    before: "`UnsupportedVersionError` from every code-mode plan",
+  },
+  skewFreeSessionList: {
+    since: "0.22.3",
+    feature: "`GET /api/sessions` without `--no-skew-protection`",
+    before: "`ServerFlagsRequiredError` naming the flags to restart marimo with",
+  },
+  runRegistersCells: {
+    since: "0.22.5",
+    feature: "code mode runs cells of a notebook no browser has run (marimo registers them before an execute)",
+    before: "`UnsupportedVersionError` from plans that run cells (0.22.0 fails with `KeyError`; 0.21.x happens to run them, yet is refused too)",
+  },
+  cellStatus: {
+    since: "0.22.5",
+    feature: "`nb.cells()` reports each cell's run status",
+    before: "`status` is `null` (marimo keeps none)",
+  },
+  codeModeSaves: {
+    since: "0.23.4",
+    feature: "code-mode changes are saved to the notebook file",
+    before: "`UnsupportedVersionError` from plans that change cells (the file would silently miss them)",
+  },
+  packagesNamespace: {
+    since: "0.23.2",
+    feature: "`ctx.packages.add/remove`, `nb.packages()`",
+    before: "adding uses `ctx.install_packages`; removing and listing throw `UnsupportedVersionError`",
+  },
+  stalenessCheck: {
+    since: "0.23.7",
+    feature: "the staleness guard (`StaleCellsError` when a cell changed since it was read), cell output and console in `nb.cells()`",
+    before: "`UnsupportedVersionError` from plans that edit, move or delete existing cells unless `skipStalenessCheck` is set",
+  },
+  separateExecutes: {
+    since: "0.23.16",
+    feature: "concurrent executes on one session keep their outputs apart",
+    before: "the SDK runs one execute per session at a time (client-side queue)",
+  },
+  kernelStatus: {
+    since: "0.23.9",
+    feature: "`nb.status()` (`GET /api/kernel/status`)",
+    before: "`UnsupportedVersionError`; after an aborted execute the next one waits without it",
+  },
+  sseSessions: {
+    since: "0.23.14",
+    feature: "`nb.events()` and `openSession` over `GET /sse`",
+    before: "`openSession` uses the WebSocket; `events()` throws `UnsupportedVersionError`",
+  },
+  skipValidationArg: {
+    since: "0.22.0",
+    feature: "`get_context(skip_validation=...)` for `skipValidation`",
+    before: "the SDK spells it `check=False`",
+  },
+  stableSessionIds: {
+    since: "0.25.0",
+    feature: "`SessionInfo.stableId` (`Marimo-Stable-Session-Id`): a session keeps its identity through a browser reload",
+    before: "`stableId` is `null`; a session selected by file is looked up again after a reload",
+  },
+  expandOutput: {
+    since: "0.25.1",
+    feature: "the `expandOutput` cell option",
+    before: "`UnsupportedVersionError` from plans that set it",
+  },
+  codeModeCapabilities: {
+    since: "0.24.0",
+    feature: "marimo's own `cm.capabilities()` in `nb.capabilities()`",
+    before: "`marimoCapabilities` is `null`",
+  },
+};
+
+/** The first marimo release with each feature this SDK uses (the `since` column of the capability table). */
+export const FEATURE_SINCE: { readonly [K in MarimoFeatureId]: string } = Object.fromEntries(
+  Object.entries(MARIMO_FEATURES).map(([id, row]) => [id, row.since]),
+) as { readonly [K in MarimoFeatureId]: string };
+
+/** The oldest marimo release the SDK supports. */
+export const OLDEST_SUPPORTED = "0.21.1";
+
+/**
+ * The releases `npm run test:compat` runs the integration suite against: the newest patch of
+ * every minor since {@link OLDEST_SUPPORTED}, plus the releases where features start. The
+ * last one is the release the project pins (`.venv`).
+ */
+export const TESTED_RELEASES: readonly string[] = ["0.21.1", "0.22.5", "0.23.7", "0.23.14", "0.23.16", "0.24.2", "0.25.2"];
+
+/** Whether `version` has `feature`. */
+export function hasFeature(version: string, feature: MarimoFeatureId): boolean {
+  return isAtLeast(version, MARIMO_FEATURES[feature].since);
+}
+
+/** Every feature of the table, and whether `version` has it. */
+export function featuresOf(version: string): { [K in MarimoFeatureId]: boolean } {
+  return Object.fromEntries(
+    (Object.keys(MARIMO_FEATURES) as MarimoFeatureId[]).map((id) => [id, hasFeature(version, id)]),
+  ) as { [K in MarimoFeatureId]: boolean };
+}
+
+/** The README's compatibility table (Markdown), generated from {@link MARIMO_FEATURES}. */
+export function compatibilityTableMarkdown(): string {
+  const rows = (Object.entries(MARIMO_FEATURES) as [MarimoFeatureId, MarimoFeature][])
+    .sort(([, a], [, b]) => compareMarimoVersions(a.since, b.since))
+    .map(([id, row]) => `| ${row.since} | \`${id}\` | ${row.feature} | ${row.before} |`);
+  return ["| since | id | feature | on older marimo |", "|---|---|---|---|", ...rows].join("\n");
+}

@@ -42,9 +42,9 @@ export interface RenderablePlan {
  */
 export const CODE_MODE_SINCE = FEATURE_SINCE.runCell;
 /** The `expand_output` option of `create_cell` / `edit_cell`. */
-export const EXPAND_OUTPUT_SINCE = "0.25.1";
+export const EXPAND_OUTPUT_SINCE = FEATURE_SINCE.expandOutput;
 /** `get_context(skip_validation=...)`; earlier releases spelled it `check=False`. */
-export const SKIP_VALIDATION_SINCE = "0.22.0";
+export const SKIP_VALIDATION_SINCE = FEATURE_SINCE.skipValidationArg;
 
 const INDENT = "        ";
 
@@ -54,6 +54,32 @@ function supports(version: string | undefined, since: string): boolean {
 
 function requireVersion(version: string | undefined, since: string, feature: string): void {
   if (version !== undefined && !isAtLeast(version, since)) throw new UnsupportedVersionError(feature, version, since);
+}
+
+const CHANGES_CELLS = new Set<PlanOperation["kind"]>(["createCell", "editCell", "deleteCell", "moveCell"]);
+const CHANGES_EXISTING = new Set<PlanOperation["kind"]>(["editCell", "deleteCell", "moveCell"]);
+
+/**
+ * Refuse, before anything runs, plans that older marimo would apply wrongly: before
+ * `runRegistersCells` running a cell no browser has run fails with `KeyError`; before
+ * `codeModeSaves` cell changes never reach the notebook file; before `stalenessCheck` an
+ * edit, move or delete of an existing cell would overwrite a change made since it was read
+ * (unless the caller opted out of the guard with `skipStalenessCheck`).
+ */
+function requireCellGuards(plan: RenderablePlan, version: string | undefined): void {
+  if (plan.operations.some((op) => CHANGES_CELLS.has(op.kind))) {
+    requireVersion(version, FEATURE_SINCE.codeModeSaves, "Changing cells through code mode (saved to the notebook file)");
+  }
+  if (plan.operations.some((op) => op.kind === "runCell")) {
+    requireVersion(version, FEATURE_SINCE.runRegistersCells, "Running cells through code mode");
+  }
+  if (!plan.options.skipStalenessCheck && plan.operations.some((op) => CHANGES_EXISTING.has(op.kind))) {
+    requireVersion(
+      version,
+      FEATURE_SINCE.stalenessCheck,
+      "Editing, moving or deleting existing cells with the staleness guard (or set skipStalenessCheck)",
+    );
+  }
 }
 
 function target(t: ResolvedTarget): string {
@@ -215,6 +241,7 @@ function packageOps(operations: readonly PlanOperation[]): string {
 export function renderPlan(plan: RenderablePlan, options: ToPythonOptions = {}): string {
   const version = options.marimoVersion;
   requireVersion(version, CODE_MODE_SINCE, "Code mode (marimo._code_mode with run_cell)");
+  requireCellGuards(plan, version);
   const nonce = checkNonce(options.nonce ?? createNonce());
   let created = 0;
   const body = plan.operations.flatMap((op, i) => {

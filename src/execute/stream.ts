@@ -174,6 +174,7 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
   #totalTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #gotDone = false;
+  readonly #ended: Promise<void>;
 
   /**
    * @internal Use `nb.stream()`. `onCutShort` runs once when the connection is closed before
@@ -189,6 +190,11 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     });
     // Nobody may ever call result(); its rejection is reported through iteration instead.
     this.#result.catch(() => undefined);
+    this.#ended = new Promise<void>((resolve) => {
+      this.#result.then(() => resolve(), () => resolve());
+      if (this.#signal.aborted) resolve();
+      else this.#signal.addEventListener("abort", () => resolve(), { once: true });
+    });
     if (options.timeoutMs !== undefined) {
       const ms = options.timeoutMs;
       this.#totalTimer = setTimeout(
@@ -214,14 +220,11 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
   }
 
   /**
-   * @internal Resolves once the execution has ended: its result settled (done, failure or
-   * abort). Never rejects.
+   * @internal Resolves once the execution is over for the client: its result settled, or it
+   * was aborted (also when nobody reads it). Never rejects.
    */
   get ended(): Promise<void> {
-    return this.#result.then(
-      () => undefined,
-      () => undefined,
-    );
+    return this.#ended;
   }
 
   /**

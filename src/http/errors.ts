@@ -10,6 +10,7 @@ import {
   HttpError,
   type HttpErrorDetails,
   type RequestTarget,
+  ServerFlagsRequiredError,
   SessionNotFoundError,
   TimeoutError,
 } from "../errors.js";
@@ -64,6 +65,10 @@ export async function errorFromResponse(
   if (detail === "" && response.status >= 300 && response.status < 400) detail = "a redirect, which is not followed";
   const details: HttpErrorDetails = { request, status: response.status, detail };
   if (response.status === 401) return new AuthError(details);
+  // marimo < 0.22: "Session listing requires --no-token and --no-skew-protection".
+  if (response.status === 403 && /requires .*--no-skew-protection/.test(detail)) {
+    return new ServerFlagsRequiredError(details, detail.match(/--no-[a-z-]+/g) ?? ["--no-skew-protection"]);
+  }
   const unknownSession = /^Invalid (?:stable )?session id: (.*)$/.exec(detail);
   if (unknownSession !== null) return new SessionNotFoundError(details, unknownSession[1] ?? sessionId ?? "");
   return new HttpError(details);

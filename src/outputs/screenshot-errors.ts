@@ -5,7 +5,7 @@
  */
 import { ErrorCode, MarimoPairError, type MarimoPairErrorOptions } from "../errors.js";
 
-/** The codes a {@link ScreenshotError} carries. */
+/** The codes a {@link ScreenshotError} carries. @inline */
 export type ScreenshotErrorCode =
   | typeof ErrorCode.BrowserNotFound
   | typeof ErrorCode.PlaywrightMissing

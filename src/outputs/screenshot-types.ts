@@ -4,7 +4,7 @@
  * @module
  */
 
-/** A cell to capture: its id or name, or `{ id }` / `{ name }` to say which. */
+/** A cell to capture: its id or name, or `{ id }` / `{ name }` to say which. @inline */
 export type ScreenshotTarget = string | { id: string } | { name: string };
 
 /** Options of `nb.screenshot()` and `nb.screenshots()`. */

@@ -86,6 +86,7 @@ export class MarimoClient {
       version: (signal) => this.version({ signal }),
       interrupted: new Map(),
       handles: new HandleSet(),
+      executions: new Map(),
     };
   }
 

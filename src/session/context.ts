@@ -26,4 +26,9 @@ export interface SessionContext {
   readonly interrupted: Map<string, Promise<KernelState | undefined>>;
   /** What the client has in flight, across its session objects: `client.close()` ends it. */
   readonly handles: HandleSet;
+  /**
+   * The last execution queued, by session, on servers whose marimo mixes up the output of
+   * concurrent executions (feature `separateExecutes`): each one starts when it has ended.
+   */
+  readonly executions: Map<string, Promise<void>>;
 }

@@ -7,7 +7,7 @@
 import { UnsupportedVersionError } from "../errors.js";
 import { retryAfterReload } from "./reload-retry.js";
 import { ExecutionStream, type ExecuteOptions, type ExecuteResult } from "../execute/stream.js";
-import { FEATURE_SINCE, isAtLeast } from "../version.js";
+import { FEATURE_SINCE, hasFeature, isAtLeast } from "../version.js";
 import { KernelStatusResponseSchema } from "../schemas/sessions.js";
 import type { SessionContext } from "./context.js";
 import type { KernelState, SessionInfo, SessionSelector, SignalOptions } from "./types.js";
@@ -15,6 +15,7 @@ import { settledOrAborted, waitUntilNotRunning } from "./settle.js";
 import { watchEvents, type EventsOptions } from "./events.js";
 import { NotebookEvents } from "./event-stream.js";
 import { HandleSet, type OpenHandle } from "./handles.js";
+import { type MarimoCapabilities, readCapabilities } from "./capabilities.js";
 import { interruptKernel, restartSession } from "./kernel-control.js";
 import type { InlineImage, OutputLike } from "../outputs/decode.js";
 import { readOutputImage } from "../outputs/read-image.js";
@@ -145,6 +146,10 @@ export class NotebookSession {
    * client, the next one first waits (at most 5 s) until the interrupted run has ended, so the
    * output it still flushes is not reported as the next execution's.
    *
+   * On marimo < 0.23.16, whose concurrent executes on one session receive each other's
+   * output, executions on a session run one at a time in call order (across this client's
+   * session objects); a stream nobody reads holds its place until it is aborted.
+   *
    * @example
    * ```ts
    * const run = nb.stream("import time\nfor i in range(3):\n    print(i); time.sleep(1)");
@@ -154,9 +159,11 @@ export class NotebookSession {
   stream(code: string, options: ExecuteOptions = {}): ExecutionStream {
     if (typeof code !== "string") throw new TypeError("code must be a string");
     const http = this.#ctx.http;
+    const turn = this.#queueTurn();
     const stream = new ExecutionStream(
       http.target("POST", "/api/kernel/execute"),
       async (signal) => {
+        await turn.wait(signal);
         const settling = this.#ctx.interrupted.get(this.#key());
         if (settling !== undefined) await settledOrAborted(settling, signal);
         return this.#routed(
@@ -181,7 +188,37 @@ export class NotebookSession {
       },
     });
     void stream.ended.then(untrack);
+    turn.release(stream.ended);
     return stream;
+  }
+
+  /**
+   * A place in this session's execution queue (shared by the client's session objects). On
+   * marimo without `separateExecutes` an execution waits until the ones queued before it
+   * have ended; on newer marimo it starts at once.
+   */
+  #queueTurn(): { wait(signal: AbortSignal): Promise<void>; release(ended: Promise<void>): void } {
+    const key = this.#key();
+    const queue = this.#ctx.executions;
+    const queued = queue.get(key);
+    const before = queued ?? Promise.resolve();
+    let release!: (ended: Promise<void>) => void;
+    const mine = new Promise<Promise<void>>((resolve) => (release = resolve));
+    // Everything before, then this one's own end.
+    const tail = before.then(() => mine).then((ended) => ended);
+    queue.set(key, tail);
+    void tail.then(() => {
+      if (queue.get(key) === tail) queue.delete(key);
+    });
+    return {
+      wait: async (signal) => {
+        // Nothing ahead of it: no need to know the version (no extra request).
+        if (queued === undefined) return;
+        const version = await this.#ctx.version(signal);
+        if (!hasFeature(version, "separateExecutes")) await settledOrAborted(before, signal);
+      },
+      release,
+    };
   }
 
   /** The key of this session in the client's shared state. */
@@ -320,6 +357,23 @@ export class NotebookSession {
    */
   readImage(output: OutputLike, options: SignalOptions = {}): Promise<InlineImage | undefined> {
     return readOutputImage(this.#ctx, output, options.signal);
+  }
+
+  /**
+   * What the server's marimo can do for this SDK: its version, each feature of the capability
+   * table (see the README's compatibility table) and whether it works here, and marimo's own
+   * `marimo._code_mode.capabilities()` (`null` on marimo < 0.24.0). Features a version lacks
+   * are refused up front with {@link UnsupportedVersionError}, naming the first version that has them.
+   *
+   * @example
+   * ```ts
+   * const caps = await nb.capabilities();
+   * if (!caps.features.sseSessions) console.log(`marimo ${caps.marimoVersion} has no live events`);
+   * ```
+   */
+  async capabilities(options: SignalOptions = {}): Promise<MarimoCapabilities> {
+    const version = await this.#ctx.version(options.signal);
+    return readCapabilities(version, (code, execOptions) => this.execute(code, execOptions), options.signal);
   }
 
   /** The server's marimo version (cached by the client); code mode generates Python for it. */

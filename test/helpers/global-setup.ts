@@ -9,12 +9,18 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { MARIMO_BIN, processesWithEnv } from "./marimo-server.js";
+import { MARIMO_BIN, processesWithEnv, TEST_MARIMO_VERSION } from "./marimo-server.js";
 
 export default async function setup(project: TestProject) {
   if (!existsSync(MARIMO_BIN)) {
-    throw new Error(`Integration tests need ${MARIMO_BIN}: run \`npm run setup\` first.`);
+    const chosen = process.env["MARIMO_PAIR_TEST_MARIMO"];
+    throw new Error(
+      chosen === undefined
+        ? `Integration tests need ${MARIMO_BIN}: run \`npm run setup\` first.`
+        : `MARIMO_PAIR_TEST_MARIMO=${chosen} names no marimo (${MARIMO_BIN} is missing): \`npm run test:compat -- ${chosen}\` creates the virtualenv.`,
+    );
   }
+  project.provide("marimoVersion", TEST_MARIMO_VERSION);
   const runId = randomUUID();
   const tmp = join(tmpdir(), `marimo-pair-tests-${runId.slice(0, 8)}`);
   process.env["MARIMO_PAIR_TEST_RUN"] = runId;
@@ -45,5 +51,7 @@ export default async function setup(project: TestProject) {
 declare module "vitest" {
   export interface ProvidedContext {
     marimoRunId: string;
+    /** The marimo version the integration tests run against. */
+    marimoVersion: string;
   }
 }

@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,10 +18,40 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** The marimo executable of the project's virtualenv. */
-export const MARIMO_BIN = join(ROOT, ".venv", process.platform === "win32" ? "Scripts" : "bin", "marimo");
-/** The python of the project's virtualenv. */
-export const VENV_PYTHON = join(ROOT, ".venv", process.platform === "win32" ? "Scripts" : "bin", "python");
+/**
+ * The virtualenv whose marimo the integration tests start. `MARIMO_PAIR_TEST_MARIMO` picks
+ * another one: a version (`0.21.1` → `.venvs/marimo-0.21.1`, as `npm run test:compat`
+ * creates them) or the path of a virtualenv directory. Default: the project's `.venv`.
+ */
+export const TEST_VENV = testVenv(process.env["MARIMO_PAIR_TEST_MARIMO"]);
+/** The marimo executable of {@link TEST_VENV}. */
+export const MARIMO_BIN = join(TEST_VENV, process.platform === "win32" ? "Scripts" : "bin", "marimo");
+/** The python of {@link TEST_VENV}. */
+export const VENV_PYTHON = join(TEST_VENV, process.platform === "win32" ? "Scripts" : "bin", "python");
+/** The marimo version installed in {@link TEST_VENV} (read from its dist-info, without starting Python). */
+export const TEST_MARIMO_VERSION = installedMarimoVersion(TEST_VENV);
+
+function testVenv(choice: string | undefined): string {
+  if (choice === undefined || choice === "") return join(ROOT, ".venv");
+  if (/^\d+\.\d+\.\d+\S*$/.test(choice)) return join(ROOT, ".venvs", `marimo-${choice}`);
+  return resolve(choice);
+}
+
+function installedMarimoVersion(venv: string): string {
+  const lib = join(venv, "lib");
+  const sitePackages =
+    process.platform === "win32"
+      ? [join(venv, "Lib", "site-packages")]
+      : existsSync(lib)
+        ? readdirSync(lib).map((py) => join(lib, py, "site-packages"))
+        : [];
+  for (const dir of sitePackages) {
+    if (!existsSync(dir)) continue;
+    const info = readdirSync(dir).find((name) => /^marimo-[^-]+\.dist-info$/.test(name));
+    if (info !== undefined) return info.slice("marimo-".length, -".dist-info".length);
+  }
+  return "unknown";
+}
 
 /** A small notebook with one cell defining `x = 1`. */
 export const SIMPLE_NOTEBOOK = `import marimo
