@@ -17,6 +17,9 @@ export default defineConfig({
           // test must not mock modules (vi.mock) or leave module state behind; such tests go
           // to test/slow, which keeps every file isolated.
           isolate: false,
+          // Projects with different worker settings must run in groups of their own:
+          // unit first, then slow, then integration.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -24,6 +27,7 @@ export default defineConfig({
           name: "slow",
           include: ["test/slow/**/*.test.ts"],
           testTimeout: 60_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -37,6 +41,7 @@ export default defineConfig({
           // loaded 2-core machine responsive.
           maxWorkers: 2,
           fileParallelism: true,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
