@@ -13,6 +13,7 @@ import { keepingRequests } from "./keep-request.js";
 import { loadKy } from "./ky-loader.js";
 import { prepareFetch } from "./prepare-fetch.js";
 import type { HttpResponse } from "./response.js";
+import { readWithin } from "./body-deadline.js";
 import { errorFromFailure, errorFromResponse, type KyGuards } from "./errors.js";
 
 /** Options of {@link createHttp}. */
@@ -130,23 +131,7 @@ export function createHttp(options: HttpOptions): Http {
     } catch (error) {
       throw errorFromFailure(error, where, timeoutMs === false ? 0 : timeoutMs, req.signal, guards);
     }
-    const within = async <T>(read: () => Promise<T>): Promise<T> => {
-      const timer =
-        timeoutMs === false
-          ? undefined
-          : setTimeout(
-              () => bodyDeadline.abort(new TimeoutError("headers", timeoutMs, where, "The response body did not complete.")),
-              timeoutMs,
-            );
-      try {
-        return await read();
-      } catch (error) {
-        if (bodyDeadline.signal.aborted && req.signal?.aborted !== true) throw bodyDeadline.signal.reason;
-        throw errorFromFailure(error, where, 0, req.signal);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
+    const within = readWithin(bodyDeadline, timeoutMs, where, req.signal);
     if (!response.ok) throw await within(() => errorFromResponse(response, where, req.sessionId));
     return { response, within };
   };

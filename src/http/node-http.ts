@@ -20,6 +20,7 @@ import { parseJsonText, parseWire } from "../schemas/parse.js";
 import { joinUrl } from "./base-url.js";
 import type { Http, HttpOptions, HttpRequestOptions } from "./client.js";
 import type { HttpResponse } from "./response.js";
+import { readWithin } from "./body-deadline.js";
 import { errorFromFailure, errorFromResponse } from "./errors.js";
 
 type HttpModule = typeof import("node:http");
@@ -203,23 +204,7 @@ export function createNodeHttp(options: Omit<HttpOptions, "fetch">): Http {
       if (error instanceof TimeoutError) throw error;
       throw errorFromFailure(error, where, timeoutMs === false ? 0 : timeoutMs, req.signal);
     }
-    const within = async <T>(read: () => Promise<T>): Promise<T> => {
-      const timer =
-        timeoutMs === false
-          ? undefined
-          : setTimeout(
-              () => bodyDeadline.abort(new TimeoutError("headers", timeoutMs, where, "The response body did not complete.")),
-              timeoutMs,
-            );
-      try {
-        return await read();
-      } catch (error) {
-        if (bodyDeadline.signal.aborted && req.signal?.aborted !== true) throw bodyDeadline.signal.reason;
-        throw errorFromFailure(error, where, 0, req.signal);
-      } finally {
-        clearTimeout(timer);
-      }
-    };
+    const within = readWithin(bodyDeadline, timeoutMs, where, req.signal);
     if (!response.ok) throw await within(() => errorFromResponse(response, where, req.sessionId));
     return { response, within };
   };

@@ -68,7 +68,7 @@ describe("a script that closes what it opened exits by itself", () => {
     await writeFile(notebook, SIMPLE_NOTEBOOK);
     const run = await runScript("launch", { SOAK_MARIMO: MARIMO_BIN, SOAK_NOTEBOOK: notebook, XDG_STATE_HOME: join(dir, "state") });
     expect(run.stderr).toBe("");
-    expect(run.stdout.trim()).toBe("ok launched kernel-ready");
+    expect(run.stdout.trim()).toBe("ok launched kernel_ready");
     expect(run.code).toBe(0);
   });
 

@@ -50,7 +50,7 @@ describe("agent-framework examples", () => {
 
   it("agent-tools-openai.ts: function tools from the JSON Schemas; images follow as data URLs", async () => {
     const { stdout } = await example("agent-tools-openai.ts");
-    expect(stdout).toContain('19 function tools; execute_code takes ["url","file","session","code","timeout_ms"]');
+    expect(stdout).toContain('20 function tools; execute_code takes ["url","file","session","code","timeout_ms"]');
     expect(stdout).toContain("tool call_0: ok\n--- stdout ---\nhello from the kernel\n");
     expect(stdout).toContain("--- value (text/html) ---\n42");
     expect(stdout).toMatch(/tool call_1: Created cell \w+ and ran it\./);
