@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { discoverServersDetailed } from "../discovery/discover.js";
 import { AmbiguousSessionError, NoServerError, NoSessionError, type SessionCandidate } from "../errors.js";
 import type { MarimoClient } from "./client.js";
 import { connect } from "./connect-node.js";
@@ -99,6 +98,8 @@ async function serversToSearch(options: LocateOptions): Promise<{ clients: Marim
   }
   const notes: string[] = [];
   if (options.discover !== false) {
+    // Loaded only when discovery runs: a caller that names its server skips the registry code.
+    const { discoverServersDetailed } = await import("../discovery/discover.js");
     const found = await discoverServersDetailed(options.env === undefined ? {} : { env: options.env });
     for (const server of found.servers) {
       if (server.url === null || !discoveredIsAllowed(server)) continue;
