@@ -108,43 +108,19 @@ export interface ApplyResult {
   toJSON(): ApplyResultJson;
 }
 
-/** {@link ApplyResult} as JSON (what the CLI prints and the MCP tools return). @inline */
-export interface ApplyResultJson {
+/**
+ * {@link ApplyResult} as JSON (what the CLI prints and the MCP tools return): its data fields,
+ * with `applied: true`, `created` as a plain record and `undo` as JSON operations.
+ * @inline
+ */
+export type ApplyResultJson = Omit<ApplyResult, "created" | "idOf" | "undo" | "toJSON"> & {
   /** Always true: the batch was applied. */
   applied: true;
-  /** See {@link ApplyResult.success}. */
-  success: boolean;
   /** `CellRef.key` → id of each created cell. */
   created: Record<string, string>;
-  /** See {@link ApplyResult.edited}. */
-  edited: string[];
-  /** See {@link ApplyResult.deleted}. */
-  deleted: string[];
-  /** See {@link ApplyResult.moved}. */
-  moved: string[];
-  /** See {@link ApplyResult.ran}. */
-  ran: string[];
-  /** See {@link ApplyResult.uiUpdated}. */
-  uiUpdated: string[];
-  /** See {@link ApplyResult.cells}. */
-  cells: CellRunState[];
-  /** See {@link ApplyResult.failed}. */
-  failed: CellRunState[];
-  /** See {@link ApplyResult.packages}. */
-  packages: PackageChange[];
-  /** See {@link ApplyResult.packagesListed}. */
-  packagesListed: boolean;
-  /** See {@link ApplyResult.stdout}. */
-  stdout: string;
-  /** See {@link ApplyResult.stderr}. */
-  stderr: string;
-  /** See {@link ApplyResult.reportError}. */
-  reportError?: string;
   /** The undo plan as JSON operations. */
   undo: OperationJson[];
-  /** See {@link ApplyResult.cannotUndo}. */
-  cannotUndo: string[];
-}
+};
 
 const ERROR_STATUSES: ReadonlySet<string> = new Set(["exception", "marimo-error", "interrupted", "cancelled"]);
 
