@@ -51,9 +51,22 @@ export async function connectToUrl(url: string, options: TargetOptions, io: CliI
   }
 }
 
+/** How {@link resolveNotebook} selects. */
+export interface ResolveHow {
+  /** Open a served notebook nobody has open (`marimo-pair open`). */
+  open?: boolean;
+  /**
+   * With `--url` and `--session`, skip listing the server's sessions: the first request goes
+   * to the named id, and only when marimo does not know it are the sessions listed (to
+   * resolve a stable id, or to fail with the list). For commands whose first call is such a
+   * request (`exec`); the session's file stays unknown until then.
+   */
+  named?: boolean;
+}
+
 /**
  * Select the notebook the options describe: on `--url`, or on any discovered server. With
- * `open`, a served notebook nobody has open is opened (`marimo-pair open`). `context.url`
+ * `how.open`, a served notebook nobody has open is opened (`marimo-pair open`). `context.url`
  * is set as soon as the server is known, so a failure can name it.
  *
  * @throws the core's selection and connection errors, and {@link UsageError}.
@@ -63,13 +76,17 @@ export async function resolveNotebook(
   io: CliIo,
   command: string,
   context: FailureContext,
-  open = false,
+  how: ResolveHow = {},
 ): Promise<ResolvedNotebook> {
-  const selector = { ...selectorOf(options), ...(open ? { open: true } : {}) };
+  const selector = { ...selectorOf(options), ...(how.open === true ? { open: true } : {}) };
   let client: MarimoClient | undefined;
   if (options.url !== undefined) {
     client = await connectToUrl(options.url, options, io, command);
     context.url = client.url;
+    if (how.named === true && options.session !== undefined && how.open !== true) {
+      const info = { sessionId: options.session, stableId: null, filename: null, path: null };
+      return { url: client.url, client, notebook: client.sessionOf(info, { sessionId: options.session }), opened: false };
+    }
   }
   const { locateSession } = await import("../session/find.js");
   const known = client;

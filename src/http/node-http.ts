@@ -137,6 +137,7 @@ function send(
   url: URL,
   init: { method: string; headers: Record<string, string>; body: string | undefined; timeoutMs: number | false; where: RequestTarget },
   signal: AbortSignal,
+  retried = false,
 ): Promise<NodeHttpResponse> {
   return new Promise((resolve, reject) => {
     const options: RequestOptions = { method: init.method, headers: init.headers, agent };
@@ -160,8 +161,15 @@ function send(
         request.destroy();
       }, ms);
     }
-    request.once("error", (error) => {
+    request.once("error", (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      // A kept-alive socket the server closed meanwhile (uvicorn closes it after a 500):
+      // the request never reached marimo, so it is sent once more on a new socket.
+      if (!retried && request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE") && !signal.aborted) {
+        signal.removeEventListener("abort", onAbort);
+        resolve(send(agent, url, init, signal, true));
+        return;
+      }
       reject(new TypeError("fetch failed", { cause: error }));
     });
     request.once("response", (message) => {

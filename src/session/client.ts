@@ -187,6 +187,17 @@ export class MarimoClient {
   }
 
   /**
+   * @internal The session object for `info` as already listed, without another request.
+   * Calls go to `info`'s id first; when marimo no longer knows it, `selector` finds the
+   * session again (see `NotebookSession`), so a provisional `info` (an id the caller named,
+   * never listed) is checked by the first call itself.
+   */
+  sessionOf(info: SessionInfo, selector: SessionSelector): NotebookSession {
+    const { sessionId, stableId, filename, path } = info;
+    return new NotebookSession(this.#context, selector, { sessionId, stableId, filename, path });
+  }
+
+  /**
    * @internal The notebooks this server serves, open or not (`findSession` opens them on demand).
    */
   servedNotebooks(options: SignalOptions = {}): Promise<ServedNotebook[]> {

@@ -148,7 +148,8 @@ export async function locateSession(selector: FindSessionSelector = {}, options:
     const client = listed.find((l) => l.client.url === only.url)?.client ?? clients[0];
     if (client === undefined) throw new NoServerError(notes);
     const exact = only.path !== null ? { file: only.path } : { sessionId: only.stableId ?? only.sessionId };
-    return { session: await client.session(exact, { signal }), client, url: client.url, opened: false, remoteHosts };
+    // Listed just now: no second request to select it.
+    return { session: client.sessionOf(only, exact), client, url: client.url, opened: false, remoteHosts };
   }
   const candidate = candidateOf(clients.length > 1);
   if (matches.length > 1) throw new AmbiguousSessionError(what, matches.map(candidate));

@@ -21,23 +21,19 @@ import type { InlineImage, OutputLike } from "../outputs/decode.js";
 import { readOutputImage } from "../outputs/read-image.js";
 import type { Screenshotter } from "../outputs/screenshotter.js";
 import type { Screenshot, ScreenshotOptions, ScreenshotTarget } from "../outputs/screenshot-types.js";
-import { type ApplyOptions, type ApplyResult, applyPlan } from "../codemode/apply.js";
+import type { ApplyOptions, ApplyResult } from "../codemode/apply.js";
 import type { CodeModeBuilder } from "../codemode/builder.js";
 import type { CodeModeCallOptions } from "../codemode/executor.js";
 import type { NotebookGraph } from "../codemode/graph.js";
 import type { CodeModeOptions } from "../codemode/operations.js";
-import { codeMode, type CodeModePlan } from "../codemode/plan.js";
-import {
-  type CellSnapshot,
-  type PackageInfo,
-  type ReadCellsOptions,
-  readCell,
-  readCells,
-  readGraph,
-  readPackages,
-  readVariables,
-  type VariableInfo,
-} from "../codemode/reads.js";
+import type { CodeModePlan } from "../codemode/plan.js";
+import type { CellSnapshot, PackageInfo, ReadCellsOptions, VariableInfo } from "../codemode/reads.js";
+
+// Code mode is loaded on its first use: a process that only executes (the CLI's `exec`)
+// does not load the builder, the reads or their schemas.
+const loadApply = () => import("../codemode/apply.js");
+const loadPlan = () => import("../codemode/plan.js");
+const loadReads = () => import("../codemode/reads.js");
 
 /** Headers that route an execute request to a session. */
 function executeHeaders(info: SessionInfo): Record<string, string> {
@@ -402,7 +398,8 @@ export class NotebookSession {
    * console.log(result.idOf(plan.value.data), result.cells);
    * ```
    */
-  apply(plan: CodeModePlan<unknown>, options: ApplyOptions = {}): Promise<ApplyResult> {
+  async apply(plan: CodeModePlan<unknown>, options: ApplyOptions = {}): Promise<ApplyResult> {
+    const { applyPlan } = await loadApply();
     return applyPlan(this, plan, options);
   }
 
@@ -414,7 +411,8 @@ export class NotebookSession {
    * await nb.edit((b) => b.runCell(b.createCell("print('hi')")));
    * ```
    */
-  edit(build: (builder: CodeModeBuilder) => unknown, options: CodeModeOptions & ApplyOptions = {}): Promise<ApplyResult> {
+  async edit(build: (builder: CodeModeBuilder) => unknown, options: CodeModeOptions & ApplyOptions = {}): Promise<ApplyResult> {
+    const { codeMode } = await loadPlan();
     const { skipValidation, skipStalenessCheck, ...applyOptions } = options;
     const planOptions: CodeModeOptions = {};
     if (skipValidation !== undefined) planOptions.skipValidation = skipValidation;
@@ -432,27 +430,32 @@ export class NotebookSession {
    * for (const cell of await nb.cells()) console.log(cell.id, cell.status, cell.code);
    * ```
    */
-  cells(options: ReadCellsOptions = {}): Promise<CellSnapshot[]> {
+  async cells(options: ReadCellsOptions = {}): Promise<CellSnapshot[]> {
+    const { readCells } = await loadReads();
     return readCells(this, options);
   }
 
   /** One cell by id or name (or `{ id }` / `{ name }`), or undefined. Counts as a read of its code. */
-  cell(target: string | { id: string } | { name: string }, options: ReadCellsOptions = {}): Promise<CellSnapshot | undefined> {
+  async cell(target: string | { id: string } | { name: string }, options: ReadCellsOptions = {}): Promise<CellSnapshot | undefined> {
+    const { readCell } = await loadReads();
     return readCell(this, target, options);
   }
 
   /** The dependency graph: defs and refs per cell (walk it with `ancestors` / `descendants`). Not a read of code. */
-  graph(options: CodeModeCallOptions = {}): Promise<NotebookGraph> {
+  async graph(options: CodeModeCallOptions = {}): Promise<NotebookGraph> {
+    const { readGraph } = await loadReads();
     return readGraph(this, options);
   }
 
   /** The notebook's variables: name, type, short repr, defining cell. Not a read of code. */
-  variables(options: CodeModeCallOptions = {}): Promise<VariableInfo[]> {
+  async variables(options: CodeModeCallOptions = {}): Promise<VariableInfo[]> {
+    const { readVariables } = await loadReads();
     return readVariables(this, options);
   }
 
   /** The packages installed in the kernel's environment (name, version). */
-  packages(options: CodeModeCallOptions = {}): Promise<PackageInfo[]> {
+  async packages(options: CodeModeCallOptions = {}): Promise<PackageInfo[]> {
+    const { readPackages } = await loadReads();
     return readPackages(this, options);
   }
   /**

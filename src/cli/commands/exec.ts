@@ -107,7 +107,7 @@ export async function runExec(args: ParsedArgs, io: CliIo): Promise<number> {
     const mode: ValueMode = flag(args, "json") ? "json" : flag(args, "text") ? "text" : "raw";
     const source = chooseCodeSource(stringOption(args, "code"), args.positionals[0], io.stdinIsTTY);
     const code = await readCode(source, io);
-    ({ notebook } = await resolveNotebook(target, io, "exec", context));
+    ({ notebook } = await resolveNotebook(target, io, "exec", context, { named: true }));
     const run = notebook.stream(code);
     stopInterrupts = io.onInterrupt(() => run.abort(new Interrupted()));
     return await pump(run, io, mode);

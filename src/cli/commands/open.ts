@@ -21,7 +21,7 @@ export async function runOpen(args: ParsedArgs, io: CliIo): Promise<number> {
     const target = readTargetOptions(args, "open");
     if (target.file === undefined) throw new UsageError("--file is required: name the notebook to open", "open");
     context.file = target.file;
-    const { url, notebook, opened } = await resolveNotebook(target, io, "open", context, true);
+    const { url, notebook, opened } = await resolveNotebook(target, io, "open", context, { open: true });
     const info = notebook.info;
     try {
       if (flag(args, "json")) {

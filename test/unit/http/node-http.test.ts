@@ -9,6 +9,7 @@ import { readSse } from "../../../src/execute/sse.js";
 
 // Routes: a silent event stream (like marimo while code runs), JSON, errors, hangs.
 let server: Server;
+const servedOnce = new WeakSet<object>();
 let base: URL;
 const closed: string[] = [];
 const seen: { url: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
@@ -21,7 +22,16 @@ beforeAll(async () => {
       seen.push({ url: req.url ?? "", headers: req.headers, body });
       res.on("close", () => closed.push(req.url ?? ""));
       const path = new URL(req.url ?? "/", "http://x").pathname;
-      if (path === "/silent") {
+      if (path === "/one-per-socket") {
+        // Like uvicorn after a 500: the kept-alive socket is closed when it is used again.
+        if (servedOnce.has(req.socket)) {
+          req.socket.destroy();
+          return;
+        }
+        servedOnce.add(req.socket);
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ detail: "Invalid session id: s_gone" }));
+      } else if (path === "/silent") {
         res.writeHead(200, { "content-type": "text/event-stream" });
         res.write('event: stdout\ndata: {"data": "started"}\n\n');
       } else if (path === "/json") {
@@ -117,6 +127,17 @@ describe("the node:http transport", () => {
     const error = await http.request("GET", "/api/sessions").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toContain("ECONNREFUSED");
+  });
+
+  it("sends a request once more when the kept-alive socket it reused was closed by the server", async () => {
+    const http = createNodeHttp({ baseUrl: base, token: undefined, timeoutMs: 2000 });
+    const before = seen.length;
+    for (let i = 0; i < 3; i++) {
+      await expect(http.request("POST", "/one-per-socket", { json: { i }, sessionId: "s_gone" })).rejects.toBeInstanceOf(SessionNotFoundError);
+    }
+    // Each reuse of the socket was reset by the server and sent again on a new one.
+    const bodies = seen.slice(before).map((r) => r.body);
+    expect(bodies).toEqual(['{"i":0}', '{"i":1}', '{"i":1}', '{"i":2}', '{"i":2}']);
   });
 
   it("times out waiting for headers, and for a JSON body that stalls", async () => {
