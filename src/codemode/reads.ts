@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { z } from "zod";
+import type * as z from "../schemas/zod.js";
 import { ExecutionError, ProtocolError, UnsupportedVersionError } from "../errors.js";
 import {
   type CellOutputData,
@@ -92,7 +92,7 @@ function unnamed(name: string): string | null {
   return name === "" || name === "_" || name === "__" ? null : name;
 }
 
-async function runQuery<S extends z.ZodType>(
+async function runQuery<S extends z.ZodMiniType>(
   executor: CodeModeExecutor,
   build: (nonce: string) => string,
   schema: S,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { KyInstance } from "ky";
-import type { z } from "zod";
+import type * as z from "../schemas/zod.js";
 import { type RequestTarget, TimeoutError } from "../errors.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
 import { isLoopbackHost, joinUrl } from "./base-url.js";
@@ -57,7 +57,7 @@ export interface Http {
   /** Send a request; resolves with the (2xx) response, rejects with a typed error. */
   request(method: "GET" | "POST", path: string, options?: HttpRequestOptions): Promise<HttpResponse>;
   /** GET or POST and validate a JSON answer with `schema`. */
-  json<S extends z.ZodType>(
+  json<S extends z.ZodMiniType>(
     method: "GET" | "POST",
     path: string,
     schema: S,

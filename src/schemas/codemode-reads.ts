@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "./zod.js";
 import { CellErrorSchema } from "./codemode.js";
 
 /** One output of a cell as marimo stores it (`CellOutput`). */
@@ -16,7 +16,7 @@ export const CellOutputSchema = z.looseObject({
   /** Text for most mimetypes; a list of error objects for `marimo-error`. */
   data: z.unknown(),
   /** Seconds since the epoch. */
-  timestamp: z.number().optional(),
+  timestamp: z.optional(z.number()),
 });
 /** A cell output. */
 export type CellOutputData = z.infer<typeof CellOutputSchema>;
@@ -25,28 +25,28 @@ export type CellOutputData = z.infer<typeof CellOutputSchema>;
 export const CellConfigSchema = z.looseObject({
   hide_code: z.boolean(),
   disabled: z.boolean(),
-  column: z.number().nullable(),
+  column: z.nullable(z.number()),
   /** `null` on versions without the option. */
-  expand_output: z.boolean().nullable(),
+  expand_output: z.nullable(z.boolean()),
 });
 
 /** One cell as read by the cells query. */
 export const CellSnapshotSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
-  status: z.string().nullable(),
+  status: z.nullable(z.string()),
   errors: z.array(CellErrorSchema),
   config: CellConfigSchema,
-  code: z.string().optional(),
-  output: CellOutputSchema.nullable().optional(),
-  console: z.array(CellOutputSchema).optional(),
+  code: z.optional(z.string()),
+  output: z.optional(z.nullable(CellOutputSchema)),
+  console: z.optional(z.array(CellOutputSchema)),
 });
 /** A cell snapshot document. */
 export type CellSnapshotData = z.infer<typeof CellSnapshotSchema>;
 /** The cells query's value. */
 export const CellSnapshotListSchema = z.array(CellSnapshotSchema);
 /** The cell query's value (`null` when no cell matches). */
-export const MaybeCellSnapshotSchema = CellSnapshotSchema.nullable();
+export const MaybeCellSnapshotSchema = z.nullable(CellSnapshotSchema);
 
 /** One cell of the graph query. */
 export const GraphCellSchema = z.looseObject({
@@ -73,8 +73,8 @@ export const VariableSchema = z.looseObject({
   name: z.string(),
   cells: z.array(z.string()),
   defined: z.boolean(),
-  type: z.string().optional(),
-  repr: z.string().optional(),
+  type: z.optional(z.string()),
+  repr: z.optional(z.string()),
 });
 /** A variable document. */
 export type VariableData = z.infer<typeof VariableSchema>;
@@ -89,7 +89,7 @@ export type PackageData = z.infer<typeof PackageSchema>;
 export const PackageListSchema = z.array(PackageSchema);
 
 /** The envelope of every read query: a value, or the Python failure. */
-export function readDocumentSchema<T extends z.ZodType>(value: T) {
+export function readDocumentSchema<T extends z.ZodMiniType>(value: T) {
   return z.union([
     z.looseObject({ ok: z.literal(true), value }),
     z.looseObject({ ok: z.literal(false), type: z.string(), message: z.string(), traceback: z.string() }),

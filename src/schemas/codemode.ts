@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "./zod.js";
 
 /** One error of a cell: a graph error (prevents running) or the exception it raised. */
 export const CellErrorSchema = z.looseObject({
@@ -20,7 +20,7 @@ export const CellStateSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   /** `null` for an empty cell never registered, or on marimo < 0.22.5 (no status there). */
-  status: z.string().nullable(),
+  status: z.nullable(z.string()),
   errors: z.array(CellErrorSchema),
 });
 /** A cell state in the result document. */
@@ -31,9 +31,9 @@ export const PackageStateSchema = z.looseObject({
   action: z.enum(["add", "remove"]),
   spec: z.string(),
   /** The distribution name parsed from the specifier, `null` when it could not be parsed. */
-  name: z.string().nullable(),
+  name: z.nullable(z.string()),
   /** The installed version after the batch, `null` when not installed (or not listed). */
-  version: z.string().nullable(),
+  version: z.nullable(z.string()),
 });
 /** A package state in the result document. */
 export type PackageStateData = z.infer<typeof PackageStateSchema>;
@@ -45,16 +45,16 @@ export const BatchErrorSchema = z.looseObject({
   message: z.string(),
   phase: z.enum(["queue", "apply"]),
   traceback: z.string(),
-  cell_id: z.string().optional(),
-  stale_cells: z.array(z.string()).optional(),
-  names: z.array(z.string()).optional(),
-  cell: z.string().nullable().optional(),
-  cell_label: z.string().nullable().optional(),
-  cells: z.array(z.string()).optional(),
-  line: z.number().nullable().optional(),
-  column: z.number().nullable().optional(),
+  cell_id: z.optional(z.string()),
+  stale_cells: z.optional(z.array(z.string())),
+  names: z.optional(z.array(z.string())),
+  cell: z.optional(z.nullable(z.string())),
+  cell_label: z.optional(z.nullable(z.string())),
+  cells: z.optional(z.array(z.string())),
+  line: z.optional(z.nullable(z.number())),
+  column: z.optional(z.nullable(z.number())),
   /** Facts of a refusal decided in the batch (duplicate name, ambiguous target, UI value, …). */
-  refusal: z.record(z.string(), z.unknown()).optional(),
+  refusal: z.optional(z.record(z.string(), z.unknown())),
 });
 /** A failure in the result document. */
 export type BatchErrorData = z.infer<typeof BatchErrorSchema>;
@@ -68,11 +68,11 @@ export const CellSnapshotSchema = z.looseObject({
   config: z.looseObject({
     hide_code: z.boolean(),
     disabled: z.boolean(),
-    column: z.number().nullable(),
+    column: z.nullable(z.number()),
     expand_output: z.boolean(),
   }),
   /** Before the batch only: the cell had run (idle, exception or interrupted). */
-  had_run: z.boolean().optional(),
+  had_run: z.optional(z.boolean()),
 });
 /** A captured cell state. */
 export type CellSnapshotData = z.infer<typeof CellSnapshotSchema>;
@@ -86,7 +86,7 @@ export const UndoCaptureSchema = z.looseObject({
   order_before: z.array(z.string()),
   order_after: z.array(z.string()),
   /** Old front-end values of the UI elements the batch set. */
-  ui_before: z.record(z.string(), z.looseObject({ value: z.json().nullable(), unsupported: z.string().optional() })),
+  ui_before: z.record(z.string(), z.looseObject({ value: z.nullable(z.json()), unsupported: z.optional(z.string()) })),
 });
 /** The undo capture of a batch. */
 export type UndoCaptureData = z.infer<typeof UndoCaptureSchema>;
@@ -104,15 +104,15 @@ export const BatchDocumentSchema = z.looseObject({
   ui: z.array(z.string()),
   packages: z.array(PackageStateSchema),
   /** False when the package manager could not be asked (versions are then all null). */
-  packages_listed: z.boolean().optional(),
+  packages_listed: z.optional(z.boolean()),
   cells: z.array(CellStateSchema),
-  error: BatchErrorSchema.optional(),
+  error: z.optional(BatchErrorSchema),
   /** Set when the batch was applied but reading the cells afterwards failed. */
-  report_error: z.string().optional(),
+  report_error: z.optional(z.string()),
   /** What an undo needs; missing when reading the notebook after the batch failed. */
-  undo: UndoCaptureSchema.optional(),
+  undo: z.optional(UndoCaptureSchema),
   /** Why `undo` is missing. */
-  undo_error: z.string().optional(),
+  undo_error: z.optional(z.string()),
 });
 /** The result document of a batch. */
 export type BatchDocument = z.infer<typeof BatchDocumentSchema>;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "./zod.js";
 
 /** Payload of `stdout` and `stderr` events. */
 export const ConsolePayloadSchema = z.looseObject({ data: z.string() });
@@ -18,15 +18,15 @@ export type OutputPayload = z.infer<typeof OutputSchema>;
 /** The `done` payload of marimo ≥ 0.23.7: always `{success, output}`. */
 export const DonePayloadSchema = z.looseObject({
   success: z.boolean(),
-  output: OutputSchema.optional(),
+  output: z.optional(OutputSchema),
   /** Before 0.23.7 a failure carried `{type, msg, exception_type?}` instead of an output. */
-  error: z
-    .looseObject({
+  error: z.optional(
+    z.looseObject({
       type: z.string(),
       msg: z.string(),
-      exception_type: z.string().nullable().optional(),
-    })
-    .optional(),
+      exception_type: z.optional(z.nullable(z.string())),
+    }),
+  ),
 });
 /** A `done` payload, in either shape. */
 export type DonePayload = z.infer<typeof DonePayloadSchema>;

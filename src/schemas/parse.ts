@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { z } from "zod";
+import type * as z from "./zod.js";
 import { ProtocolError } from "../errors.js";
 import { describeIssue } from "./issues.js";
 
@@ -20,7 +20,7 @@ function clip(raw: unknown): unknown {
  * @param what - names the data in the error message, e.g. `GET /api/sessions`.
  * @throws {ProtocolError} with the zod issues and the (clipped) raw value.
  */
-export function parseWire<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
+export function parseWire<S extends z.ZodMiniType>(schema: S, raw: unknown, what: string): z.output<S> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const first = result.error.issues[0];

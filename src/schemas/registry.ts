@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "./zod.js";
 
 /** The largest pid any supported platform hands out (a signed 32-bit value). */
 const MAX_PID = 2 ** 31 - 1;
@@ -20,11 +20,11 @@ export const RegistryEntrySchema = z.looseObject({
   /** `"<host>:<port>"`, not bracketed for IPv6 (e.g. `"::1:2718"`). */
   server_id: z.string(),
   /** `os.getpid()` of the server process. */
-  pid: z.number().int().min(1).max(MAX_PID),
+  pid: z.int().check(z.gte(1), z.lte(MAX_PID)),
   /** The `--host` value as typed (may be `0.0.0.0`, `::`, `[::1]`, a name), or the `--proxy` host. */
   host: z.string(),
   /** The listening port, or the external `--proxy` port. */
-  port: z.number().int().min(1).max(65_535),
+  port: z.int().check(z.gte(1), z.lte(65_535)),
   /** The `--base-url` prefix: `""` or like `"/foo"`. */
   base_url: z.string(),
   /** ISO-8601 UTC start time, e.g. `2026-08-21T21:51:55.123456+00:00`. */

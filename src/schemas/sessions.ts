@@ -3,16 +3,16 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "./zod.js";
 
 /**
  * One value of `GET {base}/api/sessions` (keyed by session id).
  * marimo ≥ 0.25 adds `session_id`: a stable id that survives browser reloads.
  */
 export const SessionEntrySchema = z.looseObject({
-  session_id: z.string().optional(),
-  filename: z.string().nullable(),
-  path: z.string().nullable(),
+  session_id: z.optional(z.string()),
+  filename: z.nullable(z.string()),
+  path: z.nullable(z.string()),
 });
 /** One value of `GET /api/sessions`. */
 export type SessionEntry = z.infer<typeof SessionEntrySchema>;
@@ -32,12 +32,12 @@ export const ServerStatusResponseSchema = z.looseObject({
   status: z.string(),
   filenames: z.array(z.string()),
   mode: z.string(),
-  sessions: z.number().int(),
+  sessions: z.int(),
   version: z.string(),
-  python_version: z.string().optional(),
-  requirements: z.unknown().optional(),
-  node_version: z.string().nullable().optional(),
-  lsp_running: z.boolean().optional(),
+  python_version: z.optional(z.string()),
+  requirements: z.optional(z.unknown()),
+  node_version: z.optional(z.nullable(z.string())),
+  lsp_running: z.optional(z.boolean()),
 });
 /** The body of `GET /api/status`. */
 export type ServerStatusResponse = z.infer<typeof ServerStatusResponseSchema>;
@@ -51,8 +51,8 @@ export type KernelStatusResponse = z.infer<typeof KernelStatusResponseSchema>;
 
 /** An error body: marimo uses `detail` for most errors and `error` for a few (skew protection, takeover). */
 export const ErrorBodySchema = z.looseObject({
-  detail: z.unknown().optional(),
-  error: z.unknown().optional(),
+  detail: z.optional(z.unknown()),
+  error: z.optional(z.unknown()),
 });
 
 /** One entry of `POST /api/home/workspace_files` (directories carry `children`). */
@@ -64,12 +64,12 @@ export interface WorkspaceFileEntry {
 }
 
 /** An entry of `POST /api/home/workspace_files`. */
-export const WorkspaceFileSchema: z.ZodType<WorkspaceFileEntry> = z.lazy(() =>
+export const WorkspaceFileSchema: z.ZodMiniType<WorkspaceFileEntry> = z.lazy(() =>
   z.looseObject({
     path: z.string(),
-    isDirectory: z.boolean().optional(),
-    isMarimoFile: z.boolean().optional(),
-    children: z.array(WorkspaceFileSchema).optional(),
+    isDirectory: z.optional(z.boolean()),
+    isMarimoFile: z.optional(z.boolean()),
+    children: z.optional(z.array(WorkspaceFileSchema)),
   }),
 );
 

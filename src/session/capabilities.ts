@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "../schemas/zod.js";
 import { ProtocolError } from "../errors.js";
 import type { ExecuteOptions, ExecuteResult } from "../execute/stream.js";
 import { featuresOf, hasFeature, type MarimoFeatureId } from "../version.js";

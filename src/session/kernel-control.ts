@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "../schemas/zod.js";
 import { TimeoutError } from "../errors.js";
 import type { SessionContext } from "./context.js";
 import type { SessionInfo } from "./types.js";
 import { postProtected } from "./skew-token.js";
 
 /** `{"success": true}` of marimo's control endpoints. */
-const SuccessSchema = z.looseObject({ success: z.boolean().optional() });
+const SuccessSchema = z.looseObject({ success: z.optional(z.boolean()) });
 
 /** How long `restart()` waits for marimo to drop the closed session from its list. */
 const RESTART_SETTLE_MS = 15_000;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { z } from "zod";
+import type * as z from "../schemas/zod.js";
 import { AuthError, ProtocolError } from "../errors.js";
 import type { Http, HttpRequestOptions } from "../http/client.js";
 
@@ -70,7 +70,7 @@ function isSkewRejection(error: unknown): error is AuthError {
  *
  * @throws {ProtocolError} when marimo demands a token the page does not carry.
  */
-export async function postProtected<S extends z.ZodType>(
+export async function postProtected<S extends z.ZodMiniType>(
   http: Http,
   path: string,
   schema: S,

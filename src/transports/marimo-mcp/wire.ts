@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "../../schemas/zod.js";
 
 /** One entry of `list_sessions`: `name` is the basename or `new notebook`, `path` may be `(unsaved notebook)`. */
 export const McpNotebookInfoSchema = z.looseObject({
@@ -24,19 +24,19 @@ export type McpListSessions = z.infer<typeof McpListSessionsSchema>;
  */
 export const McpExecutionSchema = z.looseObject({
   success: z.boolean(),
-  output: z.string().nullable().optional(),
-  stdout: z.array(z.string()).default([]),
-  stderr: z.array(z.string()).default([]),
-  errors: z.array(z.string()).default([]),
-  error: z.string().nullable().optional(),
-  output_mimetype: z.string().nullable().optional(),
+  output: z.optional(z.nullable(z.string())),
+  stdout: z._default(z.array(z.string()), []),
+  stderr: z._default(z.array(z.string()), []),
+  errors: z._default(z.array(z.string()), []),
+  error: z.optional(z.nullable(z.string())),
+  output_mimetype: z.optional(z.nullable(z.string())),
 });
 /** The result of `execute_code`. */
 export type McpExecution = z.infer<typeof McpExecutionSchema>;
 
 /** The parts of an MCP `tools/call` result this client reads. */
 export const McpCallResultSchema = z.looseObject({
-  content: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).default([]),
-  structuredContent: z.unknown().optional(),
-  isError: z.boolean().optional(),
+  content: z._default(z.array(z.looseObject({ type: z.string(), text: z.optional(z.string()) })), []),
+  structuredContent: z.optional(z.unknown()),
+  isError: z.optional(z.boolean()),
 });
