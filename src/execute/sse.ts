@@ -32,13 +32,13 @@ export interface ReadSseOptions {
 export const DEFAULT_MAX_SSE_BUFFER = 64 * 1024 * 1024;
 
 /**
- * Iterate the events of an SSE body. Leaving the loop early cancels the body
- * (which closes the connection).
+ * Iterate the events of an SSE body (a fetch body, or any async iterable of bytes).
+ * Leaving the loop early cancels the body (which closes the connection).
  *
  * @throws {ProtocolError} when one event exceeds `maxBufferSize`.
  */
 export async function* readSse(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   options: ReadSseOptions = {},
 ): AsyncGenerator<SseMessage, void, undefined> {
   let pending: SseMessage[] = [];
@@ -51,25 +51,19 @@ export async function* readSse(
       if (error.type === "max-buffer-size-exceeded") overflow = true;
     },
   });
-  const reader = body.getReader();
   // Streaming decode keeps a UTF-8 sequence split across chunks intact.
   const decoder = new TextDecoder();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      options.onChunk?.();
-      if (!overflow) parser.feed(decoder.decode(value, { stream: true }));
-      if (pending.length > 0) {
-        const batch = pending;
-        pending = [];
-        for (const message of batch) yield message;
-      }
-      if (overflow) {
-        throw new ProtocolError(`An SSE event exceeded the parser's buffer limit of ${maxBufferSize} characters.`);
-      }
+  // Leaving this loop (break, throw) returns the body's iterator, which cancels it.
+  for await (const value of body) {
+    options.onChunk?.();
+    if (!overflow) parser.feed(decoder.decode(value, { stream: true }));
+    if (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      for (const message of batch) yield message;
     }
-  } finally {
-    await reader.cancel().catch(() => undefined);
+    if (overflow) {
+      throw new ProtocolError(`An SSE event exceeded the parser's buffer limit of ${maxBufferSize} characters.`);
+    }
   }
 }

@@ -305,13 +305,16 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
       const response = await this.#response;
       const type = response.headers.get("content-type") ?? "";
       // Media types are case-insensitive.
-      if (!type.toLowerCase().includes("text/event-stream") || response.body === null) {
+      // Both are lazy: the node:http transport's chunks() spare a CLI call Node's web streams.
+      const isStream = type.toLowerCase().includes("text/event-stream");
+      const source = isStream ? (response.chunks?.() ?? response.body) : null;
+      if (source === null) {
         throw new ProtocolError(`${this.#target.method} ${this.#target.url}: expected an event stream, got '${type}'.`, {
           raw: await excerpt(response.body, RAW_EXCERPT_CHARS),
         });
       }
       try {
-        const sse = readSse(response.body, {
+        const sse = readSse(source, {
           onChunk: () => this.#armIdle(),
           ...(this.#options.maxBufferSize === undefined ? {} : { maxBufferSize: this.#options.maxBufferSize }),
         });

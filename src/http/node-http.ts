@@ -94,13 +94,39 @@ class NodeHttpResponse implements HttpResponse {
   readonly status: number;
   readonly ok: boolean;
   readonly headers: ResponseHeaders;
-  readonly body: ReadableStream<Uint8Array<ArrayBuffer>>;
+  readonly #message: IncomingMessage;
+  readonly #request: ClientRequest;
+  #body: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
 
   constructor(message: IncomingMessage, request: ClientRequest) {
     this.status = message.statusCode ?? 0;
     this.ok = this.status >= 200 && this.status < 300;
     this.headers = new ResponseHeaders(message);
-    this.body = bodyOf(message, request);
+    this.#message = message;
+    this.#request = request;
+  }
+
+  /** Made on first use: Node loads its web streams (several ms of a CLI call) only then. */
+  get body(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    this.#body ??= bodyOf(this.#message, this.#request);
+    return this.#body;
+  }
+
+  /**
+   * The body straight from the socket, without web streams. Leaving the loop early closes
+   * the connection; a connection that closes before the end throws a `TypeError`, as the
+   * web body does.
+   */
+  async *chunks(): AsyncGenerator<Uint8Array, void, undefined> {
+    let complete = false;
+    try {
+      for await (const chunk of this.#message as AsyncIterable<Buffer>) yield chunk;
+      complete = true;
+    } catch (error) {
+      throw new TypeError("terminated", { cause: error });
+    } finally {
+      if (!complete) this.#request.destroy();
+    }
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {

@@ -17,6 +17,11 @@ export interface HttpResponse {
   readonly headers: { get(name: string): string | null; getSetCookie(): string[] };
   /** The body, read at most once. */
   readonly body: ReadableStream<Uint8Array<ArrayBuffer>> | null;
+  /**
+   * The body as chunks without web streams, where the transport can (the CLI's `node:http`
+   * one); read either this or `body`. Leaving the loop early closes the connection.
+   */
+  chunks?(): AsyncIterable<Uint8Array>;
   /** The whole body as UTF-8 text. */
   text(): Promise<string>;
   /** The whole body as bytes. */

@@ -12,7 +12,7 @@ import type { SessionContext } from "./context.js";
 import { HandleSet } from "./handles.js";
 import { NotebookSession } from "./notebook.js";
 import type { SignalOptions } from "./types.js";
-import { openSession, type OpenSessionOptions, type OwnedSession } from "./open.js";
+import type { OpenSessionOptions, OwnedSession } from "./open.js";
 import { selectSession } from "./select.js";
 import { envToken } from "./env-token.js";
 import type { SessionInfo, SessionSelector } from "./types.js";
@@ -220,7 +220,9 @@ export class MarimoClient {
    * try { await nb.execute("print(1)") } finally { await nb.close() }
    * ```
    */
-  openSession(options: OpenSessionOptions): Promise<OwnedSession> {
+  async openSession(options: OpenSessionOptions): Promise<OwnedSession> {
+    // Loaded on first use: a process that only uses open sessions does not load it.
+    const { openSession } = await import("./open.js");
     return openSession(this.#context, options, this.#options);
   }
 }

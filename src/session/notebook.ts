@@ -12,7 +12,7 @@ import { KernelStatusResponseSchema } from "../schemas/sessions.js";
 import type { SessionContext } from "./context.js";
 import type { KernelState, SessionInfo, SessionSelector, SignalOptions } from "./types.js";
 import { settledOrAborted, waitUntilNotRunning } from "./settle.js";
-import { watchEvents, type EventsOptions } from "./events.js";
+import type { EventsOptions } from "./events.js";
 import { NotebookEvents } from "./event-stream.js";
 import { HandleSet, type OpenHandle } from "./handles.js";
 import { type MarimoCapabilities, readCapabilities } from "./capabilities.js";
@@ -34,6 +34,13 @@ import type { CellSnapshot, PackageInfo, ReadCellsOptions, VariableInfo } from "
 const loadApply = () => import("../codemode/apply.js");
 const loadPlan = () => import("../codemode/plan.js");
 const loadReads = () => import("../codemode/reads.js");
+
+/** `watchEvents`, with the event decoding and its schemas loaded when a watch starts. */
+async function* watchLazily(...args: Parameters<WatchEvents>): ReturnType<WatchEvents> {
+  const { watchEvents } = await import("./events.js");
+  yield* watchEvents(...args);
+}
+type WatchEvents = typeof import("./events.js").watchEvents;
 
 /** Headers that route an execute request to a session. */
 function executeHeaders(info: SessionInfo): Record<string, string> {
@@ -309,7 +316,7 @@ export class NotebookSession {
   events(options: EventsOptions = {}): NotebookEvents {
     let untrack: () => void = () => undefined;
     const events = new NotebookEvents(
-      (signal) => watchEvents(this.#ctx, () => this.#info, { ...options, signal }),
+      (signal) => watchLazily(this.#ctx, () => this.#info, { ...options, signal }),
       options.signal,
       () => untrack(),
     );

@@ -171,6 +171,38 @@ describe("the node:http transport", () => {
   });
 });
 
+describe("the node:http transport's chunks() (the body without web streams)", () => {
+  it("yields the whole body", async () => {
+    const http = createNodeHttp({ baseUrl: base, timeoutMs: 5000 });
+    const response = await http.request("GET", "/json");
+    const parts: string[] = [];
+    for await (const chunk of response.chunks!()) parts.push(Buffer.from(chunk).toString());
+    expect(parts.join("")).toBe('{"a":1}');
+  });
+
+  it("throws a TypeError when the connection is cut mid-stream, as the web body does", async () => {
+    const http = createNodeHttp({ baseUrl: base, timeoutMs: 5000 });
+    const response = await http.request("POST", "/cut", { accept: "text/event-stream" });
+    const events: string[] = [];
+    const error = await (async () => {
+      for await (const message of readSse(response.chunks!())) events.push(message.data);
+    })().catch((e: unknown) => e);
+    expect(events).toEqual(['{"data": "x"}']);
+    expect(error).toBeInstanceOf(TypeError);
+  });
+
+  it("closes the connection when the loop is left early", async () => {
+    const http = createNodeHttp({ baseUrl: base, timeoutMs: 5000 });
+    const response = await http.request("POST", "/silent?early", { accept: "text/event-stream" });
+    for await (const message of readSse(response.chunks!())) {
+      expect(message.data).toBe('{"data": "started"}');
+      break;
+    }
+    await until(() => closed.includes("/silent?early"));
+    expect(closed).toContain("/silent?early");
+  });
+});
+
 describe("the node:http transport's bodies", () => {
   it("can be cancelled after the whole body arrived (as readSse does after `done`)", async () => {
     const http = createNodeHttp({ baseUrl: base, timeoutMs: 5000 });
