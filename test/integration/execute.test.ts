@@ -76,11 +76,15 @@ describe("execute against real marimo", () => {
     expect(r.output).toEqual({ mimetype: "text/plain", data: "" });
   });
 
-  it("reports a raised exception with its traceback", async () => {
-    const r = await nb.execute("raise ValueError('boom')");
+  it("reports a raised exception with its traceback, as plain text on every release", async () => {
+    // marimo 0.22.4 – 0.23.1 send it as highlighted HTML; the SDK gives the text.
+    const r = await nb.execute("def fail():\n    raise ValueError('<b> & boom')\nfail()");
     expect(r.success).toBe(false);
-    expect(r.stderr).toContain("Traceback (most recent call last)");
-    expect(r.stderr).toContain("ValueError: boom");
+    expect(r.stderr).toMatch(/^Traceback \(most recent call last\):\n/);
+    expect(r.stderr).toContain("    raise ValueError('<b> & boom')\n");
+    expect(r.stderr).toContain(", in fail\n");
+    expect(r.stderr).toMatch(/ValueError: <b> & boom\n$/);
+    expect(r.stderr).not.toMatch(/codehilite|&lt;|&amp;|<span/);
   });
 
   it("can throw on a Python error when asked", async () => {
