@@ -103,12 +103,24 @@ describe("execute against real marimo", () => {
     expect((await nb.execute("print(x + 41)")).stdout).toBe("42\n");
   });
 
-  it("keeps 5 MB of output intact", async () => {
-    // Ten writes of 500 kB each stay under marimo's per-write truncation limit.
-    const r = await nb.execute("import sys\nfor i in range(10):\n    sys.stdout.write(str(i) * 500_000)\n    sys.stdout.flush()");
-    expect(r.success).toBe(true);
-    expect(r.stdout.length).toBe(5_000_000);
-    expect(r.stdout).toBe([..."0123456789"].map((d) => d.repeat(500_000)).join(""));
+  it(`keeps 5 MB of output intact${hasFeature(TEST_MARIMO_VERSION, "consoleBeforeDone") ? "" : " (marimo < 0.23.3 may lose its end: it is a prefix)"}`, async () => {
+    // Ten writes of 500 kB each stay under marimo's per-write truncation limit. marimo < 0.23.3
+    // ends the stream 50 ms after the code ends, before its console writer has sent the 5 MB
+    // (seen empty on 0.21.1, 0.22.5, 0.23.1 and 0.23.2): the capability table's consoleBeforeDone.
+    const expected = [..."0123456789"].map((d) => d.repeat(500_000)).join("");
+    for (let round = 0; round < 3; round++) {
+      const r = await nb.execute("import sys\nfor i in range(10):\n    sys.stdout.write(str(i) * 500_000)\n    sys.stdout.flush()");
+      expect(r.success).toBe(true);
+      if (hasFeature(TEST_MARIMO_VERSION, "consoleBeforeDone")) {
+        expect(r.stdout.length).toBe(5_000_000);
+        expect(r.stdout).toBe(expected);
+      } else {
+        expect(expected.startsWith(r.stdout)).toBe(true);
+        // Late output may land in the next execute: let it arrive, and flush it out.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        await nb.execute("pass");
+      }
+    }
   });
 
   it("records marimo's per-write limit: sys.getsizeof(text) > 1,000,000 truncates with ' ... '", async () => {
