@@ -74,7 +74,8 @@ export type MarimoFeatureId =
   | "skipValidationArg"
   | "expandOutput"
   | "stableSessionIds"
-  | "runRegistersCells";
+  | "runRegistersCells"
+  | "consoleBeforeDone";
 
 /** One row of the capability table. */
 export interface MarimoFeature {
@@ -120,6 +121,12 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     since: "0.23.4",
     feature: "code-mode changes are saved to the notebook file",
     before: "`UnsupportedVersionError` from plans that change cells (the file would silently miss them)",
+  },
+  consoleBeforeDone: {
+    since: "0.23.3",
+    feature: "all of an execute's stdout/stderr arrives before its `done` (marimo flushes the console before the cell goes idle)",
+    before:
+      "marimo's server waits only 50 ms after the code ends for console output still in flight: megabytes written shortly before the end can miss the result (stdout comes back short or empty) and turn up in the next execute's output; the SDK cannot see it happen",
   },
   packagesNamespace: {
     since: "0.23.2",

@@ -6,6 +6,7 @@
 import { ConsolePayloadSchema, DonePayloadSchema } from "../schemas/execute.js";
 import { parseJsonText, parseWire } from "../schemas/parse.js";
 import type { SseMessage } from "./sse.js";
+import { highlightedTracebackText } from "./traceback-html.js";
 
 /** The final value of an execution: marimo's mimetype and the data as text. */
 export interface ExecuteOutput {
@@ -30,7 +31,10 @@ export interface StdoutEvent {
   data: string;
 }
 
-/** Console text written to stderr (tracebacks, compile errors). */
+/**
+ * Console text written to stderr (tracebacks, compile errors). Tracebacks are plain text on
+ * every release (marimo 0.22.4 – 0.23.1 send them as HTML; the SDK converts them).
+ */
 export interface StderrEvent {
   type: "stderr";
   /** An arbitrary chunk of text (not necessarily a line). */
@@ -63,9 +67,11 @@ export function toExecuteEvent(message: SseMessage): ExecuteEvent | undefined {
   const what = `execute event '${message.event ?? "message"}'`;
   switch (message.event) {
     case "stdout":
+      return { type: "stdout", data: parseWire(ConsolePayloadSchema, parseJsonText(message.data, what), what).data };
     case "stderr": {
-      const payload = parseWire(ConsolePayloadSchema, parseJsonText(message.data, what), what);
-      return { type: message.event, data: payload.data };
+      const { data } = parseWire(ConsolePayloadSchema, parseJsonText(message.data, what), what);
+      // marimo 0.22.4 – 0.23.1 send a failing execute's traceback as highlighted HTML.
+      return { type: "stderr", data: highlightedTracebackText(data) ?? data };
     }
     case "done": {
       const payload = parseWire(DonePayloadSchema, parseJsonText(message.data, what), what);

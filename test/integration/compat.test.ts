@@ -16,7 +16,7 @@ import {
   ServerFlagsRequiredError,
   UnsupportedVersionError,
 } from "../../src/index.js";
-import { FEATURE_SINCE, featuresOf, hasFeature, type MarimoFeatureId } from "../../src/version.js";
+import { FEATURE_SINCE, featuresOf, hasFeature, isAtLeast, type MarimoFeatureId } from "../../src/version.js";
 import { EMPTY_NOTEBOOK, type MarimoServer, SIMPLE_NOTEBOOK, startMarimo, stopAll, TEST_MARIMO_VERSION } from "../helpers/marimo-server.js";
 
 const VERSION = TEST_MARIMO_VERSION;
@@ -48,7 +48,7 @@ let nb: NotebookSession;
 
 beforeAll(async () => {
   server = await startMarimo({
-    notebooks: { "simple.py": SIMPLE_NOTEBOOK, "built.py": EMPTY_NOTEBOOK, "raw.py": SIMPLE_NOTEBOOK },
+    notebooks: { "simple.py": SIMPLE_NOTEBOOK, "built.py": EMPTY_NOTEBOOK, "raw.py": SIMPLE_NOTEBOOK, "raw-save.py": EMPTY_NOTEBOOK },
   });
   client = connect(server.url);
   owned = await client.openSession({ file: "simple.py" });
@@ -139,6 +139,33 @@ describe(`marimo ${VERSION}: the capability table`, () => {
   it(`nb.packages() ${has("packagesNamespace") ? "lists packages" : "is refused"}`, async () => {
     if (has("packagesNamespace")) expect((await nb.packages()).some((p) => p.name === "marimo")).toBe(true);
     else await expectRefused(nb.packages(), "packagesNamespace");
+  });
+
+  it(`the server itself ${has("packagesNamespace") ? "has" : "lacks"} ctx.packages (the gate is the server's, not a guess)`, async () => {
+    // Raw code mode, past the SDK's gate: the row's `since` is where marimo gained it.
+    const r = await nb.execute("import marimo._code_mode as cm\nasync with cm.get_context() as ctx:\n    print(hasattr(ctx, 'packages'))");
+    expect(r.stdout).toBe(has("packagesNamespace") ? "True\n" : "False\n");
+  });
+
+  // Measured: 0.21.1 – 0.23.1 never save a cell created through code mode; 0.23.2 and 0.23.3
+  // already save it (the SDK still refuses plans there: edits, moves and deletes are unverified).
+  const savesCreated = has("codeModeSaves") || isAtLeast(VERSION, "0.23.2");
+  it(`the server itself ${savesCreated ? "saves" : "does not save"} a cell created through raw code mode`, async () => {
+    const built = await client.openSession({ file: "raw-save.py" });
+    try {
+      const target = await client.session({ file: "raw-save.py" });
+      const r = await target.execute("import marimo._code_mode as cm\nasync with cm.get_context() as ctx:\n    ctx.create_cell('raw_saved = 7')");
+      expect(r.success).toBe(true);
+      const saved = async () => (await readFile(`${server.dir}/raw-save.py`, "utf8")).includes("raw_saved = 7");
+      if (savesCreated) await waitUntil(saved);
+      else {
+        // The cell stays in the kernel only: the file never gets it.
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        expect(await saved()).toBe(false);
+      }
+    } finally {
+      built.close();
+    }
   });
 
   it(`building cells through code mode ${has("codeModeSaves") ? "is saved to the file" : "is refused (it would not be saved)"}`, async () => {

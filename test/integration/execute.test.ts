@@ -76,11 +76,15 @@ describe("execute against real marimo", () => {
     expect(r.output).toEqual({ mimetype: "text/plain", data: "" });
   });
 
-  it("reports a raised exception with its traceback", async () => {
-    const r = await nb.execute("raise ValueError('boom')");
+  it("reports a raised exception with its traceback, as plain text on every release", async () => {
+    // marimo 0.22.4 – 0.23.1 send it as highlighted HTML; the SDK gives the text.
+    const r = await nb.execute("def fail():\n    raise ValueError('<b> & boom')\nfail()");
     expect(r.success).toBe(false);
-    expect(r.stderr).toContain("Traceback (most recent call last)");
-    expect(r.stderr).toContain("ValueError: boom");
+    expect(r.stderr).toMatch(/^Traceback \(most recent call last\):\n/);
+    expect(r.stderr).toContain("    raise ValueError('<b> & boom')\n");
+    expect(r.stderr).toContain(", in fail\n");
+    expect(r.stderr).toMatch(/ValueError: <b> & boom\n$/);
+    expect(r.stderr).not.toMatch(/codehilite|&lt;|&amp;|<span/);
   });
 
   it("can throw on a Python error when asked", async () => {
@@ -99,12 +103,24 @@ describe("execute against real marimo", () => {
     expect((await nb.execute("print(x + 41)")).stdout).toBe("42\n");
   });
 
-  it("keeps 5 MB of output intact", async () => {
-    // Ten writes of 500 kB each stay under marimo's per-write truncation limit.
-    const r = await nb.execute("import sys\nfor i in range(10):\n    sys.stdout.write(str(i) * 500_000)\n    sys.stdout.flush()");
-    expect(r.success).toBe(true);
-    expect(r.stdout.length).toBe(5_000_000);
-    expect(r.stdout).toBe([..."0123456789"].map((d) => d.repeat(500_000)).join(""));
+  it(`keeps 5 MB of output intact${hasFeature(TEST_MARIMO_VERSION, "consoleBeforeDone") ? "" : " (marimo < 0.23.3 may lose its end: it is a prefix)"}`, async () => {
+    // Ten writes of 500 kB each stay under marimo's per-write truncation limit. marimo < 0.23.3
+    // ends the stream 50 ms after the code ends, before its console writer has sent the 5 MB
+    // (seen empty on 0.21.1, 0.22.5, 0.23.1 and 0.23.2): the capability table's consoleBeforeDone.
+    const expected = [..."0123456789"].map((d) => d.repeat(500_000)).join("");
+    for (let round = 0; round < 3; round++) {
+      const r = await nb.execute("import sys\nfor i in range(10):\n    sys.stdout.write(str(i) * 500_000)\n    sys.stdout.flush()");
+      expect(r.success).toBe(true);
+      if (hasFeature(TEST_MARIMO_VERSION, "consoleBeforeDone")) {
+        expect(r.stdout.length).toBe(5_000_000);
+        expect(r.stdout).toBe(expected);
+      } else {
+        expect(expected.startsWith(r.stdout)).toBe(true);
+        // Late output may land in the next execute: let it arrive, and flush it out.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        await nb.execute("pass");
+      }
+    }
   });
 
   it("records marimo's per-write limit: sys.getsizeof(text) > 1,000,000 truncates with ' ... '", async () => {

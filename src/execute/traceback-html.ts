@@ -1,0 +1,40 @@
+/**
+ * Plain text from the HTML tracebacks that marimo 0.22.4 – 0.23.1 send on an execute's stderr.
+ *
+ * Those releases write a failing execute's traceback as Pygments-highlighted HTML
+ * (`marimo/_messaging/tracebacks.py`, `write_traceback`: the code-mode branch passes the
+ * traceback through `_highlight_traceback`); 0.23.2 went back to plain text for requests of
+ * `/api/kernel/execute`. The SSE event carries only the text, not marimo's
+ * `application/vnd.marimo+traceback` mimetype, so the shape itself is recognised: exactly
+ * what `_highlight_traceback` builds, `<span class="codehilite"><div class="highlight"><pre>…
+ * </pre></div></span>`, as one event.
+ *
+ * @module
+ */
+
+/** The whole of one `_highlight_traceback` result; group 1 is the `<pre>` body. */
+const HIGHLIGHTED = /^<span class="codehilite"><div class="highlight"><pre>([\s\S]*)<\/pre><\/div>\s*<\/span>\s*$/;
+
+/** The entities Pygments' HTML formatter writes (`&amp; &lt; &gt; &quot; &#39;`), plus numeric ones. */
+const ENTITY = /&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi;
+const NAMED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+function decodeEntity(whole: string, name: string): string {
+  const named = NAMED[name.toLowerCase()];
+  if (named !== undefined) return named;
+  const code = name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
+  // Not a valid code point: leave the text as it came.
+  return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+}
+
+/**
+ * The plain text of a traceback that marimo highlighted as HTML, or `undefined` when `data`
+ * is not one (then it is passed on unchanged). Pygments escapes every `<` of the traceback,
+ * so any `<…>` left in the `<pre>` body is markup.
+ */
+export function highlightedTracebackText(data: string): string | undefined {
+  if (!data.startsWith('<span class="codehilite">')) return undefined;
+  const m = HIGHLIGHTED.exec(data);
+  if (m === null) return undefined;
+  return (m[1] ?? "").replace(/<[^>]*>/g, "").replace(ENTITY, decodeEntity);
+}
