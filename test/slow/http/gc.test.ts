@@ -61,7 +61,9 @@ describe("under garbage collection", () => {
     });
     // A next execute may ask the version while the last one is settling (the per-session
     // queue); the headers timeout is long enough for a loaded machine collecting every 5 ms.
-    server.on("GET /api/version", (_req, res) => res.end("0.25.2"));
+    server.on("GET /api/version", (_req, res) => {
+      res.end("0.25.2");
+    });
     const nb = await connect(server.url, { timeoutMs: 1000 }).session();
     for (let i = 0; i < 3; i++) expect(await underGc(nb.execute("1"))).toBeInstanceOf(HttpError);
     await server.waitForNoSockets();
