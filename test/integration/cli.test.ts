@@ -178,11 +178,17 @@ describe("exec: output streams and exit codes", () => {
   it("--session with a live id works; a stale id fails with advice to use --file", async () => {
     const list = await runCli(["sessions", "--url", server.url, "--json"]);
     expect(list.code).toBe(0);
-    const sessions = JSON.parse(list.stdout) as { sessionId: string; path: string }[];
+    const sessions = JSON.parse(list.stdout) as { sessionId: string; stableId: string | null; path: string }[];
     const a = sessions.find((s) => s.path === pathA);
     expect(a).toBeDefined();
     const ok = await runCli(["exec", "--url", server.url, "--session", a?.sessionId ?? "", "-c", "print('by id')"]);
     expect(ok).toMatchObject({ code: 0, stdout: "by id\n" });
+    // exec sends the execute to the id at once; a stable id (marimo >= 0.25) is looked up
+    // after marimo refuses it (a 500, after which uvicorn closes the kept-alive socket).
+    if (a?.stableId != null) {
+      const stable = await runCli(["exec", "--url", server.url, "--session", a.stableId, "-c", "print('by stable id')"]);
+      expect(stable).toMatchObject({ code: 0, stdout: "by stable id\n" });
+    }
     const stale = await runCli(["exec", "--url", server.url, "--session", "s_gone00", "-c", "1"]);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/no session 's_gone00'.*--file PATH/s);
