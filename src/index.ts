@@ -71,11 +71,11 @@ export {
   UnknownVariableError,
 } from "./codemode.js";
 // Discovery (Node only).
-export { discoverServers, discoverServersDetailed } from "./discovery/discover.js";
+export { discoverServers, discoverServersDetailed } from "./discovery/public.js";
 export type { DiscoverOptions, DiscoveryResult } from "./discovery/discover.js";
 export type { DiscoveryDiagnostic } from "./discovery/diagnostics.js";
 // Launching marimo (Node only).
-export { launchServer } from "./launch/launch.js";
+export { launchServer } from "./launch/public.js";
 export type { LaunchedServer, LaunchOptions } from "./launch/launch.js";
 export { LaunchError, MarimoNotFoundError } from "./launch/errors.js";
 // Live events of a session.

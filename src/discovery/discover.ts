@@ -90,17 +90,7 @@ function normalizeDirectories(directories: readonly (string | RegistryDirectory)
   return result;
 }
 
-/**
- * Like {@link discoverServers}, but returns the diagnostics beside the servers.
- *
- * @throws {RangeError} for a non-positive `timeoutMs`, `connectTimeoutMs` or `maxEntryBytes`.
- * @throws the caller's `signal.reason` when aborted (nothing is deleted then).
- * @example
- * ```ts
- * const { servers, diagnostics } = await discoverServersDetailed();
- * for (const d of diagnostics) console.error(`${d.severity}: ${d.message}`);
- * ```
- */
+/** The implementation of `discoverServersDetailed` (see `./public.ts`, which loads this module on first call). */
 export async function discoverServersDetailed(options: DiscoverOptions = {}): Promise<DiscoveryResult> {
   const timeoutMs = positive("timeoutMs", options.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS, "ms");
   const connectTimeoutMs = positive("connectTimeoutMs", options.connectTimeoutMs, DEFAULT_PROBE_CONNECT_TIMEOUT_MS, "ms");
@@ -170,26 +160,7 @@ function printable(diagnostic: DiscoveryDiagnostic): DiscoveryDiagnostic {
   return message === diagnostic.message ? diagnostic : { ...diagnostic, message };
 }
 
-/**
- * Find the marimo servers running on this machine (and, under WSL, on the Windows host).
- *
- * Reads every `*.json` file of marimo's server registry (only servers started with `--no-token`
- * register), validates it, and checks in parallel whether its pid is alive and whether a marimo
- * answers `GET {url}/health` — N silent servers cost one probe timeout, not N. A file is deleted
- * only when its pid is certainly gone **and** nothing answered (`prune: false` turns that off).
- * Bad files, silent servers and removals are reported through `onDiagnostic`, never thrown.
- *
- * @param options - see {@link DiscoverOptions}; every field is optional.
- * @returns live and possibly-live servers, newest first; `url` is null for one that did not answer.
- * @throws {RangeError} for a non-positive `timeoutMs`, `connectTimeoutMs` or `maxEntryBytes`.
- * @throws the caller's `signal.reason` when aborted (nothing is deleted then).
- * @example
- * ```ts
- * const servers = await discoverServers({ onDiagnostic: (d) => console.error(d.message) });
- * const live = servers.find((s) => s.url !== null);
- * if (live) console.log(`marimo ${live.version} at ${live.url}`);
- * ```
- */
+/** The implementation of `discoverServers` (see `./public.ts`). */
 export async function discoverServers(options: DiscoverOptions = {}): Promise<DiscoveredServer[]> {
   const { servers, diagnostics } = await discoverServersDetailed(options);
   if (options.onDiagnostic !== undefined) for (const d of diagnostics) options.onDiagnostic(d);

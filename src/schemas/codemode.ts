@@ -8,38 +8,38 @@
 import * as z from "./zod.js";
 
 /** One error of a cell: a graph error (prevents running) or the exception it raised. */
-export const CellErrorSchema = z.looseObject({
+export const CellErrorSchema = z.lazy(() => z.looseObject({
   kind: z.string(),
   message: z.string(),
-});
+}));
 /** A cell error as marimo reports it. */
 export type CellErrorData = z.infer<typeof CellErrorSchema>;
 
 /** A cell's state after a batch: status and errors, read after marimo applied and ran it. */
-export const CellStateSchema = z.looseObject({
+export const CellStateSchema = z.lazy(() => z.looseObject({
   id: z.string(),
   name: z.string(),
   /** `null` for an empty cell never registered, or on marimo < 0.22.5 (no status there). */
   status: z.nullable(z.string()),
   errors: z.array(CellErrorSchema),
-});
+}));
 /** A cell state in the result document. */
 export type CellStateData = z.infer<typeof CellStateSchema>;
 
 /** A package operation and what the package manager lists afterwards. */
-export const PackageStateSchema = z.looseObject({
+export const PackageStateSchema = z.lazy(() => z.looseObject({
   action: z.enum(["add", "remove"]),
   spec: z.string(),
   /** The distribution name parsed from the specifier, `null` when it could not be parsed. */
   name: z.nullable(z.string()),
   /** The installed version after the batch, `null` when not installed (or not listed). */
   version: z.nullable(z.string()),
-});
+}));
 /** A package state in the result document. */
 export type PackageStateData = z.infer<typeof PackageStateSchema>;
 
 /** Why a batch failed, as classified by the generated Python. */
-export const BatchErrorSchema = z.looseObject({
+export const BatchErrorSchema = z.lazy(() => z.looseObject({
   kind: z.string(),
   type: z.string(),
   message: z.string(),
@@ -55,12 +55,12 @@ export const BatchErrorSchema = z.looseObject({
   column: z.optional(z.nullable(z.number())),
   /** Facts of a refusal decided in the batch (duplicate name, ambiguous target, UI value, …). */
   refusal: z.optional(z.record(z.string(), z.unknown())),
-});
+}));
 /** A failure in the result document. */
 export type BatchErrorData = z.infer<typeof BatchErrorSchema>;
 
 /** A cell's state captured for an undo. */
-export const CellSnapshotSchema = z.looseObject({
+export const CellSnapshotSchema = z.lazy(() => z.looseObject({
   id: z.string(),
   index: z.number(),
   code: z.string(),
@@ -73,12 +73,12 @@ export const CellSnapshotSchema = z.looseObject({
   }),
   /** Before the batch only: the cell had run (idle, exception or interrupted). */
   had_run: z.optional(z.boolean()),
-});
+}));
 /** A captured cell state. */
 export type CellSnapshotData = z.infer<typeof CellSnapshotSchema>;
 
 /** What the batch captured so that it can be undone. */
-export const UndoCaptureSchema = z.looseObject({
+export const UndoCaptureSchema = z.lazy(() => z.looseObject({
   /** Cells the batch edited, deleted or moved, as they were before it. */
   before: z.array(CellSnapshotSchema),
   /** Cells the batch created, edited or moved, as it left them. */
@@ -87,12 +87,12 @@ export const UndoCaptureSchema = z.looseObject({
   order_after: z.array(z.string()),
   /** Old front-end values of the UI elements the batch set. */
   ui_before: z.record(z.string(), z.looseObject({ value: z.nullable(z.json()), unsupported: z.optional(z.string()) })),
-});
+}));
 /** The undo capture of a batch. */
 export type UndoCaptureData = z.infer<typeof UndoCaptureSchema>;
 
 /** The result document of a batch. */
-export const BatchDocumentSchema = z.looseObject({
+export const BatchDocumentSchema = z.lazy(() => z.looseObject({
   ok: z.boolean(),
   /** `CellRef.key` → the id marimo gave the cell. */
   created: z.record(z.string(), z.string()),
@@ -113,6 +113,6 @@ export const BatchDocumentSchema = z.looseObject({
   undo: z.optional(UndoCaptureSchema),
   /** Why `undo` is missing. */
   undo_error: z.optional(z.string()),
-});
+}));
 /** The result document of a batch. */
 export type BatchDocument = z.infer<typeof BatchDocumentSchema>;

@@ -30,7 +30,7 @@ const CAPABILITIES_PY = [
   `print(${JSON.stringify(MARKER)} + _mp_json.dumps(_mp_cm.capabilities()))`,
 ].join("\n");
 
-const CapabilitiesSchema = z.record(z.string(), z.string());
+const CapabilitiesSchema = z.lazy(() => z.record(z.string(), z.string()));
 
 /** @internal Implementation of `nb.capabilities()`. */
 export async function readCapabilities(

@@ -11,7 +11,7 @@ import type { SessionInfo } from "./types.js";
 import { postProtected } from "./skew-token.js";
 
 /** `{"success": true}` of marimo's control endpoints. */
-const SuccessSchema = z.looseObject({ success: z.optional(z.boolean()) });
+const SuccessSchema = z.lazy(() => z.looseObject({ success: z.optional(z.boolean()) }));
 
 /** How long `restart()` waits for marimo to drop the closed session from its list. */
 const RESTART_SETTLE_MS = 15_000;
