@@ -12,6 +12,24 @@
  */
 import { defineConfig } from "rolldown";
 
+/** What every CLI command (and `--help`) loads. */
+const CLI_RUN = /[\\/]src[\\/](cli[\\/](io|run|commands|spec|argv|exit-codes|usage)\.ts|cli[\\/]specs[\\/].*|package-version\.ts)$/;
+/** The CLI's own modules on the way to an execute. */
+const CLI_EXEC = /[\\/]src[\\/](cli[\\/](commands[\\/]exec|code-source|exec-log|report|guidance|target|target-options|connect)|http[\\/]node-http)\.ts$/;
+/** The library's core: a session, an execute and its wire schemas (zod's core and `zod/mini`, not its chained API). */
+const CORE = new RegExp(
+  [
+    String.raw`[\\/]src[\\/](version|sleep)\.ts$`,
+    String.raw`[\\/]src[\\/]schemas[\\/](zod|parse|issues|execute|sessions)\.ts$`,
+    String.raw`[\\/]src[\\/]http[\\/](base-url|keep-request|ky-loader|prepare-fetch|errors|body-deadline|client)\.ts$`,
+    String.raw`[\\/]src[\\/]execute[\\/]`,
+    String.raw`[\\/]src[\\/]session[\\/](client|notebook|select|workspace|handles|reload-retry|settle|event-stream|capabilities|skew-token|kernel-control|env-token|host-policy)\.ts$`,
+    String.raw`[\\/]src[\\/]outputs[\\/](decode|html-widgets|json-leaves|read-image)\.ts$`,
+    String.raw`[\\/]node_modules[\\/]eventsource-parser[\\/]`,
+    String.raw`[\\/]node_modules[\\/]zod[\\/]v4[\\/](core|mini|locales)[\\/](?!to-json-schema|json-schema|memoizer)`,
+  ].join("|"),
+);
+
 export default defineConfig({
   input: {
     index: "src/index.ts",
@@ -32,5 +50,17 @@ export default defineConfig({
     // The declarations carry the TSDoc and the source maps the sources; the JS itself is
     // leaner to load without the doc comments (466 → 363 KB read by `import("marimo-pair")`).
     comments: { legal: true, annotation: true, jsdoc: false },
+    // A short CLI call pays for every file it loads (resolve, read, link): the modules of
+    // `marimo-pair exec` come in three chunks instead of twenty. `--help` loads only `cli-run`.
+    codeSplitting: {
+      // Each group takes its modules' dependencies too, unless a group of higher priority
+      // took them first: the errors stay out of the CLI chunks, the core out of `cli-exec`.
+      groups: [
+        { name: "errors", test: /[\\/]src[\\/](errors|hints)\.ts$/, priority: 4 },
+        { name: "core", test: (id) => CORE.test(id), priority: 3 },
+        { name: "cli-run", test: (id) => CLI_RUN.test(id), priority: 2 },
+        { name: "cli-exec", test: (id) => CLI_EXEC.test(id), priority: 1 },
+      ],
+    },
   },
 });

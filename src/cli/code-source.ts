@@ -18,14 +18,18 @@ export type CodeSource =
  *
  * @throws {UsageError} when the code is given twice or not at all.
  */
-export function chooseCodeSource(inline: string | undefined, positional: string | undefined, stdinIsTTY: boolean): CodeSource {
+export function chooseCodeSource(
+  inline: string | undefined,
+  positional: string | undefined,
+  stdinIsTTY: boolean | (() => boolean),
+): CodeSource {
   if (inline !== undefined && positional !== undefined) {
     throw new UsageError(`give the code once: -c CODE, a FILE, or - for stdin (got -c and '${positional}')`, "exec");
   }
   if (inline !== undefined) return { kind: "inline", code: inline };
   if (positional === "-") return { kind: "stdin" };
   if (positional !== undefined) return { kind: "file", path: positional };
-  if (!stdinIsTTY) return { kind: "stdin" };
+  if (!(typeof stdinIsTTY === "function" ? stdinIsTTY() : stdinIsTTY)) return { kind: "stdin" };
   throw new UsageError("no code given: pass -c CODE, a FILE, or - (or pipe the code on stdin)", "exec");
 }
 

@@ -69,7 +69,11 @@ export function processIo(): CliIo {
     stdout: nodeOutput(process.stdout),
     stderr: nodeOutput(process.stderr),
     env: process.env,
-    stdinIsTTY: process.stdin.isTTY === true,
+    // Asked only when a command needs it: `process.stdin` builds a stream (several ms of a
+    // short call), and `isatty` does not.
+    get stdinIsTTY() {
+      return (process.getBuiltinModule("node:tty") as typeof import("node:tty")).isatty(0);
+    },
     async readStdin() {
       process.stdin.setEncoding("utf8");
       let text = "";

@@ -105,7 +105,7 @@ export async function runExec(args: ParsedArgs, io: CliIo): Promise<number> {
     context.session = target.session;
     if (flag(args, "json") && flag(args, "text")) throw new UsageError("--json and --text exclude each other", "exec");
     const mode: ValueMode = flag(args, "json") ? "json" : flag(args, "text") ? "text" : "raw";
-    const source = chooseCodeSource(stringOption(args, "code"), args.positionals[0], io.stdinIsTTY);
+    const source = chooseCodeSource(stringOption(args, "code"), args.positionals[0], () => io.stdinIsTTY);
     const code = await readCode(source, io);
     ({ notebook } = await resolveNotebook(target, io, "exec", context, { named: true }));
     const run = notebook.stream(code);
