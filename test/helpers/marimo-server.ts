@@ -411,8 +411,10 @@ async function openRawWebSocket(
 ): Promise<RawSession> {
   const url = new URL(`${server.url}/ws?${params}`);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-  // Node's WebSocket (undici) takes headers, which keeps the token out of the URL.
-  const init = server.token === undefined ? undefined : { headers: { Authorization: `Bearer ${server.token}` } };
+  // Node's WebSocket (undici) takes headers, which keeps the token out of the URL. Basic, not
+  // Bearer: marimo 0.21 knows only Basic (any user name, the token as password).
+  const basic = Buffer.from(`marimo:${server.token ?? ""}`).toString("base64");
+  const init = server.token === undefined ? undefined : { headers: { Authorization: `Basic ${basic}` } };
   const socket = new WebSocket(url, init as unknown as string[]);
   const first = await new Promise<unknown>((resolveFirst, reject) => {
     const timer = setTimeout(() => {

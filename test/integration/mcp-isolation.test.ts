@@ -11,6 +11,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type MarimoClient } from "../../src/index.js";
+import { itWhen } from "../helpers/feature.js";
 import { EMPTY_NOTEBOOK, type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 import { cliPath, NODE, prepareCli } from "./cli-helpers.js";
 
@@ -70,7 +71,7 @@ async function codes(file: string): Promise<string[]> {
 }
 
 describe("two agents, two notebooks, one marimo server", () => {
-  it("stdio: each process acts only on the notebook it was bound to", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("stdio: each process acts only on the notebook it was bound to", async () => {
     const [a, b] = await Promise.all([stdioClient("a.py"), stdioClient("b.py")]);
     const [ra, rb] = await Promise.all([
       call(a, "create_cell", { code: "mark = 'A'", run: true }),
@@ -86,7 +87,7 @@ describe("two agents, two notebooks, one marimo server", () => {
     expect(await codes("b.py")).toEqual(["mark = 'B'"]);
   });
 
-  it("HTTP: clients of one server are bound per connection by bind_notebook", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("HTTP: clients of one server are bound per connection by bind_notebook", async () => {
     httpServer = spawn(NODE, [cliPath(), "mcp", "--http"], { env: baseEnv(), stdio: ["ignore", "pipe", "pipe"] });
     const url = await new Promise<string>((resolve, reject) => {
       let err = "";
