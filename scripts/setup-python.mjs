@@ -72,10 +72,11 @@ print("mcp<2" if needs else "ok")
 function setupCompatVenv(version) {
   const dir = join(root, ".venvs", `marimo-${version}`);
   const py = isWindows ? join(dir, "Scripts", "python.exe") : join(dir, "bin", "python");
-  const has = existsSync(py) && spawnSync(py, ["-c", "import marimo, mcp.server; print(marimo.__version__)"], { encoding: "utf8" });
+  // pandas, as in .venv: the integration tests render a DataFrame.
+  const has = existsSync(py) && spawnSync(py, ["-c", "import marimo, mcp.server, pandas; print(marimo.__version__)"], { encoding: "utf8" });
   if (!(has && has.status === 0 && has.stdout.trim() === version)) {
     if (!existsSync(py)) run(process.env.PYTHON ?? (isWindows ? "python" : "python3"), ["-m", "venv", dir]);
-    run(py, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `marimo[mcp]==${version}`]);
+    run(py, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `marimo[mcp]==${version}`, "pandas"]);
   }
   const mcp = spawnSync(py, ["-c", MCP_CHECK], { encoding: "utf8" });
   if (mcp.status === 0 && mcp.stdout.trim() === "mcp<2") {

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthError, connect, SessionOpenError } from "../../src/client.js";
+import { VERSION } from "../helpers/feature.js";
 import { type MarimoServer, openRawSession, SIMPLE_NOTEBOOK, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 // A fresh token per run, so a leak cannot hide behind a fixed string.
@@ -65,7 +66,7 @@ describe("a --token-password server", () => {
   it("reads the token from MARIMO_TOKEN", async () => {
     process.env["MARIMO_TOKEN"] = TOKEN;
     try {
-      expect(await connect(server.url).version()).toBe("0.25.2");
+      expect(await connect(server.url).version()).toBe(VERSION);
     } finally {
       delete process.env["MARIMO_TOKEN"];
     }

@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { has } from "../helpers/feature.js";
 import {
   makeTempDir,
   type MarimoServer,
@@ -231,7 +232,10 @@ describe("exec: output streams and exit codes", () => {
     expect(run.stderr).toMatch(/interrupted/);
     expect(run.stderr).not.toMatch(/still reports running/);
     expect(run.code).toBe(130);
-    expect(tookMs).toBeGreaterThanOrEqual(900);
+    if (has("kernelStatus")) expect(tookMs).toBeGreaterThanOrEqual(900);
+    // Without kernelStatus the CLI cannot see the run end (the capability table's `before`):
+    // it exits at once, and the late print would land in whatever runs next; let it pass.
+    else await new Promise((r) => setTimeout(r, 2500));
     // Had the kernel kept sleeping, this run would queue behind it for minutes.
     const next = await execA(["-c", "print('awake')"], { timeoutMs: 30_000 });
     expect(next).toMatchObject({ code: 0, stdout: "awake\n" });

@@ -9,6 +9,7 @@ import { codeMode, connect, type ExecuteResult, type MarimoClient, type Notebook
 import { applyPlan } from "../../src/codemode/apply.js";
 import { readCells } from "../../src/codemode/reads.js";
 import { connectMcp, type MarimoMcpClient, type McpNotebookSession } from "../../src/tools.js";
+import { VERSION } from "../helpers/feature.js";
 import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 let server: MarimoServer;
@@ -119,7 +120,7 @@ describe("sessions and code mode over MCP", () => {
     expect(server.url.endsWith("/pfx")).toBe(true);
     expect(mcp.endpoint).toBe(`http://${server.host}:${server.port}/mcp/server`);
     expect(mcp.url).toBe(server.url);
-    expect(await mcpNb.marimoVersion()).toBe("0.25.2");
+    expect(await mcpNb.marimoVersion()).toBe(VERSION);
   });
 
   it("drives code mode: a plan applied and cells read through the MCP session", async () => {
