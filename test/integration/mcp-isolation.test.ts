@@ -44,6 +44,27 @@ afterAll(async () => {
   await stopAll();
 });
 
+/** Start `marimo-pair mcp --http` once; its endpoint URL. */
+async function mcpHttp(): Promise<string> {
+  if (mcpHttpUrl !== "") return mcpHttpUrl;
+  httpServer = spawn(NODE, [cliPath(), "mcp", "--http"], { env: baseEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`no URL from marimo-pair mcp --http:\n${err}`)), 30_000);
+    httpServer?.stderr?.on("data", (d: Buffer) => {
+      err += d.toString();
+      const m = /serving MCP over streamable HTTP at (\S+)/.exec(err);
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+  mcpHttpUrl = url;
+  return url;
+}
+
 function text(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
@@ -88,21 +109,7 @@ describe("two agents, two notebooks, one marimo server", () => {
   });
 
   itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("HTTP: clients of one server are bound per connection by bind_notebook", async () => {
-    httpServer = spawn(NODE, [cliPath(), "mcp", "--http"], { env: baseEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = "";
-      const timer = setTimeout(() => reject(new Error(`no URL from marimo-pair mcp --http:\n${err}`)), 30_000);
-      httpServer?.stderr?.on("data", (d: Buffer) => {
-        err += d.toString();
-        const m = /serving MCP over streamable HTTP at (\S+)/.exec(err);
-        if (m?.[1] !== undefined) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-    });
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
-    mcpHttpUrl = url;
+    const url = await mcpHttp();
     const connectHttp = async (name: string) => {
       const client = new Client({ name, version: "0" });
       clients.push(client);
@@ -142,7 +149,7 @@ describe("two agents, two notebooks, one marimo server", () => {
   });
 
   it("HTTP: a request with a foreign Host header is refused (DNS-rebinding protection)", async () => {
-    const port = Number(/:(\d+)\/mcp$/.exec(mcpHttpUrl)?.[1]);
+    const port = Number(/:(\d+)\/mcp$/.exec(await mcpHttp())?.[1]);
     expect(port).toBeGreaterThan(0);
     const status = await new Promise<number>((resolve, reject) => {
       const req = request({ host: "127.0.0.1", port, path: "/mcp", method: "POST", headers: { host: `attacker.example:${port}`, "content-type": "application/json" } }, (res) => {

@@ -9,7 +9,7 @@ import { codeMode, connect, type ExecuteResult, type MarimoClient, type Notebook
 import { applyPlan } from "../../src/codemode/apply.js";
 import { readCells } from "../../src/codemode/reads.js";
 import { connectMcp, type MarimoMcpClient, type McpNotebookSession } from "../../src/tools.js";
-import { VERSION } from "../helpers/feature.js";
+import { itWhen, VERSION } from "../helpers/feature.js";
 import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 let server: MarimoServer;
@@ -123,7 +123,7 @@ describe("sessions and code mode over MCP", () => {
     expect(await mcpNb.marimoVersion()).toBe(VERSION);
   });
 
-  it("drives code mode: a plan applied and cells read through the MCP session", async () => {
+  itWhen(["codeModeSaves", "runRegistersCells", "stalenessCheck"])("drives code mode: a plan applied and cells read through the MCP session", async () => {
     const plan = codeMode((b) => {
       const cell = b.createCell("over_mcp = 40 + 2\nprint('made over MCP')");
       b.runCell(cell);
@@ -141,7 +141,8 @@ describe("sessions and code mode over MCP", () => {
 });
 
 describe("what differs from HTTP", () => {
-  it("marimo stops waiting after 30 s without interrupting the kernel", { timeout: 120_000 }, async () => {
+  // The busy kernel is seen through nb.status().
+  itWhen("kernelStatus")("marimo stops waiting after 30 s without interrupting the kernel", { timeout: 120_000 }, async () => {
     const started = Date.now();
     const error = await mcpNb.execute("import time\ntime.sleep(45)\nprint('late')").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "../../src/index.js";
-import { VERSION } from "../helpers/feature.js";
+import { describeWhen, VERSION } from "../helpers/feature.js";
 import { EMPTY_NOTEBOOK, type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 import { cliPath, NODE, prepareCli } from "./cli-helpers.js";
 
@@ -111,7 +111,8 @@ describe("the skill's files", () => {
   });
 });
 
-describe("every shell command the skill shows runs against a real marimo server", () => {
+// The skill builds cells with `apply`, edits what it read, and runs them.
+describeWhen(["codeModeSaves", "runRegistersCells", "stalenessCheck"])("every shell command the skill shows runs against a real marimo server", () => {
   const outputs: string[] = [];
 
   it.each(blocks.map((b, i) => [i + 1, b.file, b.code.split("\n")[0] ?? "", b] as const))(
