@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type MarimoClient, type NotebookEvent, type NotebookSession, outputImage, outputText, type OwnedSession, saveImage } from "../../src/index.js";
 import { unpackMimeBundle } from "../../src/outputs/decode.js";
-import { describeWhen, expectRefused, has, itWhen } from "../helpers/feature.js";
+import { isAtLeast } from "../../src/version.js";
+import { describeWhen, expectRefused, has, itWhen, VERSION } from "../helpers/feature.js";
 import { makeTempDir, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 let server: MarimoServer;
@@ -125,7 +126,8 @@ describeWhen("sseSessions")("nb.events() on a skew-protected server", () => {
     const output = fresh.find((e) => e.type === "cell" && e.cellId === "pers" && e.output !== null);
     expect(output?.type === "cell" && output.output !== null && outputText(output.output)).toBe("42");
     const phases = fresh.flatMap((e) => (e.type === "execution" && e.cellId === "pers" ? [e.phase] : []));
-    expect(phases).toEqual(["planned", "running", "completed"]);
+    // marimo's `execution` notification is absent in 0.24.2 and present in 0.25.2 (no capability-table row yet).
+    expect(phases).toEqual(isAtLeast(VERSION, "0.25.0") ? ["planned", "running", "completed"] : []);
     expect(fresh.find((e) => e.type === "completed_run")).toMatchObject({ outcome: "succeeded" });
     await w.stop();
   });
@@ -248,7 +250,9 @@ describe("interrupt and restart (skew token from the page)", () => {
     // The same NotebookSession finds the new session by file.
     const after = await nb.execute("import os; print(os.getpid())");
     expect(after.stdout).not.toBe(before.pid);
-    expect(nb.info.stableId).not.toBe(before.info.stableId);
+    // Before stableSessionIds (marimo 0.25.0) there is no stable id: both are null.
+    if (has("stableSessionIds")) expect(nb.info.stableId).not.toBe(before.info.stableId);
+    else expect([before.info.stableId, nb.info.stableId]).toEqual([null, null]);
     const gone = await nb.execute("print(restart_marker)");
     expect(gone.success).toBe(false);
     expect(gone.stderr).toMatch(/NameError/);
