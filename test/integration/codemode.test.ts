@@ -154,7 +154,7 @@ describe("code mode against real marimo", () => {
     expect(String(ours[1]?.output?.data)).toContain("Weekly report");
     // Before expandOutput marimo has no such option: the SDK reports null.
     expect(ours[2]?.config).toEqual({ hideCode: false, disabled: false, column: null, expandOutput: has("expandOutput") ? false : null });
-    expect(ours[3]?.config.expandOutput).toBe(has("expandOutput"));
+    expect(ours[3]?.config.expandOutput).toBe(has("expandOutput") ? true : null);
     expect(String(ours[3]?.output?.data)).toContain("2.8");
 
     const file = join(server.dir, "build.py");
