@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthError, connect, SessionOpenError } from "../../src/client.js";
+import { isAtLeast } from "../../src/version.js";
 import { expectRefused, has, VERSION } from "../helpers/feature.js";
 import { type MarimoServer, openRawSession, SIMPLE_NOTEBOOK, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
@@ -43,7 +44,10 @@ describe("a --token-password server", () => {
 
   it("answers 401 with a wrong token, without echoing it", async () => {
     const client = connect(server.url, { token: WRONG });
-    for (const call of [() => client.sessions(), () => client.status(), () => client.version()]) {
+    // GET /api/version needs no token on marimo 0.22.5 and older (it does on 0.23.7 and newer).
+    const versionGuarded = isAtLeast(VERSION, "0.23.7");
+    if (!versionGuarded) expect(await client.version()).toBe(VERSION);
+    for (const call of [() => client.sessions(), () => client.status(), ...(versionGuarded ? [() => client.version()] : [])]) {
       const error = await call().catch((e: unknown) => e);
       seen.push(error);
       expect(error).toMatchObject({ code: "unauthorized" });
