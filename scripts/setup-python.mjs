@@ -52,17 +52,37 @@ run(python, ["-m", "pip", "install", "--quiet", `marimo[mcp]==${MARIMO_VERSION}`
 console.log(`setup: .venv has marimo ${installedMarimo()}`);
 }
 
+// marimo releases before the MCP SDK 2 import `mcp.server.fastmcp`, which MCP SDK 2 renamed,
+// yet their `mcp` extra does not cap it: `marimo edit --mcp` then dies at startup. Prints
+// "ok", or "mcp<2" when this venv's marimo needs the MCP SDK 1.
+const MCP_CHECK = `
+import pathlib, marimo
+server = pathlib.Path(marimo.__file__).parent / "_mcp"
+needs = any("mcp.server.fastmcp" in p.read_text(errors="ignore") for p in server.rglob("*.py"))
+if needs:
+    try:
+        import mcp.server.fastmcp  # MCP SDK 2 keeps a stub that raises ModuleNotFoundError
+        needs = False
+    except ImportError:
+        pass
+print("mcp<2" if needs else "ok")
+`;
+
 // One venv per tested marimo release, sharing pip's cache.
 function setupCompatVenv(version) {
   const dir = join(root, ".venvs", `marimo-${version}`);
   const py = isWindows ? join(dir, "Scripts", "python.exe") : join(dir, "bin", "python");
-  const has = existsSync(py) && spawnSync(py, ["-c", "import marimo, mcp.server; print(marimo.__version__)"], { encoding: "utf8" });
-  if (has && has.status === 0 && has.stdout.trim() === version) {
-    console.log(`setup: .venvs/marimo-${version} is ready`);
-    return;
+  // pandas, as in .venv: the integration tests render a DataFrame.
+  const has = existsSync(py) && spawnSync(py, ["-c", "import marimo, mcp.server, pandas; print(marimo.__version__)"], { encoding: "utf8" });
+  if (!(has && has.status === 0 && has.stdout.trim() === version)) {
+    if (!existsSync(py)) run(process.env.PYTHON ?? (isWindows ? "python" : "python3"), ["-m", "venv", dir]);
+    run(py, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `marimo[mcp]==${version}`, "pandas"]);
   }
-  if (!existsSync(py)) run(process.env.PYTHON ?? (isWindows ? "python" : "python3"), ["-m", "venv", dir]);
-  run(py, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `marimo[mcp]==${version}`]);
+  const mcp = spawnSync(py, ["-c", MCP_CHECK], { encoding: "utf8" });
+  if (mcp.status === 0 && mcp.stdout.trim() === "mcp<2") {
+    run(py, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "mcp<2"]);
+  }
+  console.log(`setup: .venvs/marimo-${version} is ready`);
 }
 
 if (compatArg === -1) {

@@ -15,6 +15,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hasFeature } from "../../src/version.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -357,8 +358,9 @@ export interface RawSession {
 }
 
 /**
- * Open a session without a browser by reading GET /sse, the way the SDK's own
- * openSession does, but with raw fetch so tests do not depend on the code under test.
+ * Open a session without a browser by reading GET /sse (marimo ≥ 0.23.14, `sseSessions`) or,
+ * on older releases, the `/ws` WebSocket, the way the SDK's own openSession does, but with
+ * raw fetch and WebSocket so tests do not depend on the code under test.
  */
 export async function openRawSession(
   server: Pick<MarimoServer, "url" | "token">,
@@ -367,6 +369,7 @@ export async function openRawSession(
   const sessionId = options.sessionId ?? `s_t${Math.random().toString(36).slice(2, 8)}`;
   const params = new URLSearchParams({ session_id: sessionId });
   if (options.file !== undefined) params.set("file", options.file);
+  if (!hasFeature(TEST_MARIMO_VERSION, "sseSessions")) return openRawWebSocket(server, sessionId, params, options.timeoutMs ?? 45_000);
   const controller = new AbortController();
   const headers: Record<string, string> = { Accept: "text/event-stream" };
   if (server.token !== undefined) headers["Authorization"] = `Bearer ${server.token}`;
@@ -397,4 +400,40 @@ export async function openRawSession(
     }
   })();
   return { sessionId, firstMessage: first, close: () => controller.abort() };
+}
+
+/** {@link openRawSession} over `/ws`, for releases without `GET /sse`. */
+async function openRawWebSocket(
+  server: Pick<MarimoServer, "url" | "token">,
+  sessionId: string,
+  params: URLSearchParams,
+  timeoutMs: number,
+): Promise<RawSession> {
+  const url = new URL(`${server.url}/ws?${params}`);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  // Node's WebSocket (undici) takes headers, which keeps the token out of the URL. Basic, not
+  // Bearer: marimo 0.21 knows only Basic (any user name, the token as password).
+  const basic = Buffer.from(`marimo:${server.token ?? ""}`).toString("base64");
+  const init = server.token === undefined ? undefined : { headers: { Authorization: `Basic ${basic}` } };
+  const socket = new WebSocket(url, init as unknown as string[]);
+  const first = await new Promise<unknown>((resolveFirst, reject) => {
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error("no kernel-ready on /ws"));
+    }, timeoutMs);
+    socket.addEventListener("message", (event) => {
+      clearTimeout(timer);
+      try {
+        resolveFirst(JSON.parse(String(event.data)));
+      } catch (e) {
+        reject(e);
+      }
+    });
+    socket.addEventListener("close", (event) => {
+      clearTimeout(timer);
+      reject(new Error(`/ws closed: ${event.code} ${event.reason}`));
+    });
+    socket.addEventListener("error", () => undefined);
+  });
+  return { sessionId, firstMessage: first, close: () => socket.close(1000) };
 }

@@ -10,7 +10,12 @@ import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type MarimoClient, type NotebookSession } from "../../src/index.js";
+import { describePinned } from "../helpers/feature.js";
 import { makeTempDir, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
+
+const describeOnPinned = describePinned(
+  "Chromium drives marimo's frontend (tens of seconds); events and code mode are covered on every release by lifecycle-session.test.ts and codemode.test.ts",
+);
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "test-artifacts");
@@ -75,7 +80,7 @@ afterAll(async () => {
   await stopAll();
 });
 
-describe("a person watching in Chromium", () => {
+describeOnPinned("a person watching in Chromium", () => {
   it("sees a cell the SDK creates and runs: its code, then its output", async () => {
     const code = [
       "import marimo._code_mode as cm",

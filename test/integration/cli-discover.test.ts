@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VERSION } from "../helpers/feature.js";
 import { freePort, makeTempDir, type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 import { prepareCli, runCli } from "./cli-helpers.js";
 
@@ -71,7 +72,7 @@ describe("discover", () => {
     expect(server).toEqual({
       server_id: `127.0.0.1:${first.port}`,
       started_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+\+00:00$/),
-      version: "0.25.2",
+      version: VERSION,
       origin: "local",
       url: first.url,
     });

@@ -4,6 +4,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { itWhen } from "../helpers/feature.js";
 import { makeTempDir, type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 import { prepareCli, runCli } from "./cli-helpers.js";
 
@@ -84,7 +85,7 @@ const apply = (args: string[], stdin?: string) =>
   runCli(["apply", "--url", server.url, "--file", "pair.py", ...args], stdin === undefined ? {} : { stdin });
 
 describe("apply before any read", () => {
-  it("refuses to edit a cell whose code was never read: exit 1, JSON error, advice to read", async () => {
+  itWhen("stalenessCheck")("refuses to edit a cell whose code was never read: exit 1, JSON error, advice to read", async () => {
     const run = await apply(["-"], JSON.stringify([{ op: "edit_cell", cell: "load", code: "base = 21" }]));
     expect(run.code).toBe(1);
     const doc = JSON.parse(run.stdout) as Applied;
@@ -125,7 +126,7 @@ describe("cells", () => {
 });
 
 describe("apply", () => {
-  it("applies a multi-op file: create with refs and anchors, run, edit, move; then set a UI value and delete", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("applies a multi-op file: create with refs and anchors, run, edit, move; then set a UI value and delete", async () => {
     const ops = [
       { op: "create_cell", code: "import marimo as mo", ref: "imports", name: "imports", hide_code: false },
       { op: "create_cell", code: "slider = mo.ui.slider(1, 10, value=2)\nslider", ref: "ui", after: { ref: "imports" } },
@@ -179,7 +180,7 @@ describe("apply", () => {
     expect((await cellsJson()).some((c) => c.id === ids["t"])).toBe(false);
   });
 
-  it("creates a cell whose code is full of quotes, backticks, ${} and backslashes, byte for byte", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("creates a cell whose code is full of quotes, backticks, ${} and backslashes, byte for byte", async () => {
     const code = String.raw`note = "it's \"quoted\"" + '${"`"}tick${"`"}' + "${"${x}"} $(y) \\ \n"` + "\n# é ✓ 🐍\n";
     const run = await apply(["-"], JSON.stringify([{ op: "create_cell", code, name: "tricky" }]));
     expect(run.code).toBe(0);
@@ -187,7 +188,7 @@ describe("apply", () => {
     expect(cell?.code).toBe(code);
   });
 
-  it("a cell that raises: applied, but exit 1 and the cell listed as failed", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("a cell that raises: applied, but exit 1 and the cell listed as failed", async () => {
     const run = await apply(["-"], JSON.stringify([{ op: "create_cell", code: "boom = 1 / 0", ref: "b" }, { op: "run_cell", cell: { ref: "b" } }]));
     expect(run.code).toBe(1);
     const doc = JSON.parse(run.stdout) as Applied;
@@ -198,7 +199,7 @@ describe("apply", () => {
     expect(run.stderr).toMatch(/applied, but cell '.+' raised while running/);
   });
 
-  it("marimo's validation refuses a multiply-defined name: nothing applied, exit 1", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("marimo's validation refuses a multiply-defined name: nothing applied, exit 1", async () => {
     const before = (await cellsJson()).length;
     const run = await apply(["-"], JSON.stringify([{ op: "create_cell", code: "base = 1" }]));
     expect(run.code).toBe(1);
@@ -229,7 +230,7 @@ describe("apply", () => {
     expect(run.stdout).toContain("'answer = 41 + 1'");
   });
 
-  it("refuses a name another cell holds: exit 1, JSON error naming the holder, nothing applied", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("refuses a name another cell holds: exit 1, JSON error naming the holder, nothing applied", async () => {
     const before = await cellsJson();
     const holder = before.find((c) => c.name === "load");
     const run = await apply(["-"], JSON.stringify([{ op: "create_cell", code: "other_base = 1", name: "load" }]));
@@ -244,7 +245,7 @@ describe("apply", () => {
     expect(JSON.parse(missing.stdout)).toMatchObject({ applied: false, error: { code: "cell_not_found", target: "mp_no_such_cell" } });
   });
 
-  it("prints an undo list that apply accepts back, and it restores the notebook", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("prints an undo list that apply accepts back, and it restores the notebook", async () => {
     const before = await cellsJson();
     const load = before.find((c) => c.name === "load");
     const ops = [

@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { has } from "../helpers/feature.js";
 import {
   makeTempDir,
   type MarimoServer,
@@ -237,7 +238,11 @@ describe("exec: output streams and exit codes", () => {
     expect(run.stderr).toMatch(/interrupted/);
     expect(run.stderr).not.toMatch(/still reports running/);
     expect(run.code).toBe(130);
-    expect(tookMs).toBeGreaterThanOrEqual(900);
+    if (has("kernelStatus", "separateExecutes")) expect(tookMs).toBeGreaterThanOrEqual(900);
+    // Without kernelStatus the CLI cannot see the run end (the capability table's `before`), and
+    // before separateExecutes marimo reports the kernel idle at once after the disconnect (seen on
+    // 0.23.14): the CLI exits at once. Let any late print pass before the next run.
+    else await new Promise((r) => setTimeout(r, 2500));
     // Had the kernel kept sleeping, this run would queue behind it for minutes.
     const next = await execA(["-c", "print('awake')"], { timeoutMs: 30_000 });
     expect(next).toMatchObject({ code: 0, stdout: "awake\n" });

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPlan, type CodeModeExecutor, codeMode, type CodeModePlan, NotebookValidationError, readCell, readCells, readGraph, readPackages, readVariables, StaleCellsError } from "../../src/codemode.js";
 import { interpretBatch } from "../../src/codemode/apply.js";
 import { connect, type MarimoClient, type OwnedSession } from "../../src/index.js";
+import { FEATURE_SINCE } from "../../src/version.js";
+import { expectRefused, has, itWhen, VERSION } from "../helpers/feature.js";
 import { EMPTY_NOTEBOOK, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 const LOADED_NOTEBOOK = `import marimo
@@ -90,13 +92,45 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
   }
 }
 
+describe.skipIf(has("codeModeSaves"))(`code mode on marimo ${VERSION}, before codeModeSaves (marimo ${FEATURE_SINCE.codeModeSaves})`, () => {
+  it("reads the notebook, and refuses plans that change cells before anything runs; running cells needs runRegistersCells", async () => {
+    const ex = executor(await notebook("stale.py"));
+    const file = join(server.dir, "stale.py");
+    const before = await readFile(file, "utf8");
+    const cells = await readCells(ex);
+    expect(cells.map((c) => c.code)).toEqual(["base = 10", "scaled = base * 2"]);
+    if (!has("cellStatus")) expect(cells.map((c) => c.status)).toEqual([null, null]);
+    const [first, second] = cells.map((c) => c.id) as [string, string];
+
+    await expectRefused(applyPlan(ex, codeMode((b) => b.createCell("refused_value = 1"))), "codeModeSaves");
+    await expectRefused(applyPlan(ex, codeMode((b) => b.editCell(first, { code: "base = 11" }), { skipStalenessCheck: true })), "codeModeSaves");
+    await expectRefused(applyPlan(ex, codeMode((b) => b.deleteCell(second), { skipStalenessCheck: true })), "codeModeSaves");
+    expect((await readCells(ex)).map((c) => c.code)).toEqual(["base = 10", "scaled = base * 2"]);
+    expect(await readFile(file, "utf8")).toBe(before);
+
+    // Running the cells the file already has changes no cell.
+    const running = applyPlan(ex, codeMode((b) => (b.runCell(first), b.runCell(second))));
+    if (!has("runRegistersCells")) return expectRefused(running, "runRegistersCells");
+    expect((await running).ran).toEqual([first, second]);
+    expect((await readVariables(ex)).find((v) => v.name === "scaled")?.repr).toBe("20");
+  });
+});
+
 describe("code mode against real marimo", () => {
+  const it = itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"]);
+
   it("builds a notebook from an empty file: setup, markdown, data and dependent cells", async () => {
+    // expandOutput (marimo ≥ 0.25.1) is refused before it is set; the rest of the plan is the same.
+    const expand = has("expandOutput") ? { expandOutput: true } : {};
+    if (!has("expandOutput")) {
+      const ex = executor(await notebook("build.py"));
+      await expectRefused(applyPlan(ex, codeMode((b) => b.createCell("refused_cell = 1", { expandOutput: true }))), "expandOutput");
+    }
     const plan = codeMode((b) => {
       const setup = b.createCell("import marimo as mo\nimport statistics", { name: "setup" });
       const intro = b.createCell('mo.md("# Weekly report")');
       const data = b.createCell("values = [3, 1, 4, 1, 5]", { after: intro, hideCode: false });
-      const mean = b.createCell("mean_value = statistics.mean(values)\nmean_value", { after: data, hideCode: false, expandOutput: true });
+      const mean = b.createCell("mean_value = statistics.mean(values)\nmean_value", { after: data, hideCode: false, ...expand });
       b.runCell(setup);
       b.runCell(intro);
       b.runCell(data);
@@ -118,8 +152,9 @@ describe("code mode against real marimo", () => {
     expect(ours[0]).toMatchObject({ name: "setup", code: "import marimo as mo\nimport statistics" });
     expect(ours[1]?.output).toMatchObject({ mimetype: "text/markdown" });
     expect(String(ours[1]?.output?.data)).toContain("Weekly report");
-    expect(ours[2]?.config).toEqual({ hideCode: false, disabled: false, column: null, expandOutput: false });
-    expect(ours[3]?.config.expandOutput).toBe(true);
+    // Before expandOutput marimo has no such option: the SDK reports null.
+    expect(ours[2]?.config).toEqual({ hideCode: false, disabled: false, column: null, expandOutput: has("expandOutput") ? false : null });
+    expect(ours[3]?.config.expandOutput).toBe(has("expandOutput") ? true : null);
     expect(String(ours[3]?.output?.data)).toContain("2.8");
 
     const file = join(server.dir, "build.py");
@@ -235,7 +270,7 @@ describe("code mode against real marimo", () => {
     expect(probe.success).toBe(false);
   });
 
-  it("installs a small pure-Python package that a new cell can import, then removes it", { timeout: 240_000 }, async () => {
+  itWhen(["codeModeSaves", "runRegistersCells", "packagesNamespace"])("installs a small pure-Python package that a new cell can import, then removes it", { timeout: 240_000 }, async () => {
     const ex = executor(await notebook("packages.py"));
     const plan = codeMode((b) => {
       b.installPackages("inflection==0.5.1");
@@ -303,6 +338,8 @@ describe("code mode against real marimo", () => {
 });
 
 describe("code mode through the session's own methods", () => {
+  const it = itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells", "packagesNamespace"]);
+
   it("nb.edit, nb.apply, nb.cells, nb.cell, nb.graph, nb.variables and nb.packages", async () => {
     const nb = await notebook("embed.py");
     const plan = codeMode((b) => {

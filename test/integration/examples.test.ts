@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { itWhen } from "../helpers/feature.js";
 import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -50,7 +51,7 @@ describe("examples", () => {
     expect(stdout).toContain(server.url);
   });
 
-  it("build-notebook.ts adds, runs, edits and removes cells; a bad batch is refused", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("build-notebook.ts adds, runs, edits and removes cells; a bad batch is refused", async () => {
     const { stdout } = await example("build-notebook.ts");
     expect(stdout).toContain("import marimo._code_mode");
     expect(stdout).toMatch(/cell \w+: idle\ncell \w+: idle/);

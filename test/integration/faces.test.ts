@@ -16,6 +16,7 @@ import { outputText } from "../../src/outputs/decode.js";
 import { findSession } from "../../src/session/find.js";
 import { OwnedSession } from "../../src/session/open.js";
 import { createMarimoTools } from "../../src/tools/toolset.js";
+import { itWhen } from "../helpers/feature.js";
 import { makeTempDir, type MarimoServer, openRawSession, type RawSession, SIMPLE_NOTEBOOK, startMarimo, stopAll } from "../helpers/marimo-server.js";
 import { cliPath, prepareCli, runCli } from "./cli-helpers.js";
 
@@ -122,6 +123,9 @@ describe("one open notebook on two servers", () => {
 });
 
 describe("refusals name cells as the caller named them", () => {
+  // marimo validates inside the batch, and a batch that creates cells needs codeModeSaves.
+  const it = itWhen(["codeModeSaves", "runRegistersCells"]);
+
   it("a syntax error names the new cell by its name, or its place and code; never a plan key", async () => {
     const nb = await findSession({ file: single.notebookPath }, { env });
     const named = await nb.apply(codeMode((b) => { b.createCell("ok_1 = 1"); b.createCell("def (:", { name: "broken" }); })).catch((e: unknown) => e);

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { itWhen } from "../helpers/feature.js";
 import {
   MARIMO_BIN,
   type MarimoServer,
@@ -62,7 +63,7 @@ describe("a script that closes what it opened exits by itself", () => {
     expect(run.code).toBe(0);
   });
 
-  it("await using launchServer(), connect(), openSession() and events()", { timeout: 120_000 }, async () => {
+  itWhen("sseSessions")("await using launchServer(), connect(), openSession() and events()", { timeout: 120_000 }, async () => {
     const dir = await makeTempDir("exit-launch-");
     const notebook = join(dir, "launched.py");
     await writeFile(notebook, SIMPLE_NOTEBOOK);

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { itWhen } from "../helpers/feature.js";
 import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -56,7 +57,7 @@ function start(name: string, args: string[], env: Record<string, string> = {}) {
 }
 
 describe("lifecycle examples", () => {
-  it("watch.ts prints a cell being created and run, and stops on SIGINT", async () => {
+  itWhen(["sseSessions", "codeModeSaves", "runRegistersCells"])("watch.ts prints a cell being created and run, and stops on SIGINT", async () => {
     const watch = start("watch.ts", [server.url]);
     await watch.waitFor(/notebook has 1 cell\(s\)/);
     const code = [

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
@@ -6,14 +7,22 @@ import { afterAll, describe, expect, it } from "vitest";
 import { LaunchError, launchServer, type LaunchedServer, MarimoNotFoundError } from "../../src/index.js";
 import { startOnce } from "../../src/launch/wait.js";
 import { listeningPorts, pickPort } from "../../src/launch/ports.js";
+import { has, VERSION } from "../helpers/feature.js";
 import {
   makeTempDir,
   MARIMO_BIN,
+  openRawSession,
   processesWithEnv,
   SIMPLE_NOTEBOOK,
   startMarimo,
   stopAll,
 } from "../helpers/marimo-server.js";
+
+/**
+ * Skew protection for servers whose registry entry or session list a test reads: marimo
+ * before `skewFreeSessionList` (0.22.3) registers and lists sessions only without it.
+ */
+const LISTABLE = has("skewFreeSessionList") ? {} : { skewProtection: false };
 
 const started: LaunchedServer[] = [];
 
@@ -58,12 +67,12 @@ describe("launchServer against real marimo", () => {
   it("starts an explicit command, registers, answers, and stop() leaves no process", async () => {
     const iso = await isolatedEnv();
     const { notebook } = await notebookDir();
-    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env });
+    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env, ...LISTABLE });
     started.push(server);
     expect(server.runner).toBe("command");
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.serverId).toBe(server.url.replace("http://", ""));
-    expect(server.version).toBe("0.25.2");
+    expect(server.version).toBe(VERSION);
     expect(server.argv).toContain("--no-token");
     expect(server.argv).toContain("--headless");
     const health = await fetch(`${server.url}/health`);
@@ -88,7 +97,7 @@ describe("launchServer against real marimo", () => {
     await writeFile(notebook, SIMPLE_NOTEBOOK);
     const emptyBin = await makeTempDir("launch-path-");
     const iso = await isolatedEnv({ PATH: emptyBin });
-    const server = await launchServer({ notebook, cwd: project, headless: true, env: iso.env });
+    const server = await launchServer({ notebook, cwd: project, headless: true, env: iso.env, ...LISTABLE });
     started.push(server);
     expect(server.runner).toBe("project_venv");
     expect(server.argv[0]).toBe(join(project, ".venv", "bin", "marimo"));
@@ -102,7 +111,7 @@ describe("launchServer against real marimo", () => {
     const iso = await isolatedEnv();
     const [a, b] = await Promise.all([notebookDir(), notebookDir()]);
     const servers = await Promise.all(
-      [a, b].map((nb) => launchServer({ command: [MARIMO_BIN], notebook: nb.notebook, headless: true, env: iso.env })),
+      [a, b].map((nb) => launchServer({ command: [MARIMO_BIN], notebook: nb.notebook, headless: true, env: iso.env, ...LISTABLE })),
     );
     started.push(...servers);
     expect(new Set(servers.map((s) => s.url)).size).toBe(2);
@@ -159,7 +168,7 @@ describe("launchServer against real marimo", () => {
     });
     started.push(server);
     expect(server.url).toBe(`http://127.0.0.1:${port}`);
-    expect(server.version).toBe("0.25.2");
+    expect(server.version).toBe(VERSION);
     expect(server.notes.join(" ")).toMatch(/registry entry for this server is missing/);
     expect((await listeningPorts(server.pid)).map((l) => l.port)).toContain(port);
     await server.stop();
@@ -199,7 +208,10 @@ describe("launchServer against real marimo", () => {
     expect((error as LaunchError).exitCode).not.toBe(0);
   });
 
-  it("passes marimo 0.25's sandbox flag, and reports marimo's own complaint when uv is missing", async () => {
+  it("passes the sandbox flag this marimo takes, and reports marimo's own complaint when uv is missing", async () => {
+    // marimo's own help is the oracle: `--sandbox [uv|pixi]` (newer releases take a backend) or a bare `--sandbox`.
+    const help = execFileSync(MARIMO_BIN, ["edit", "--help"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    const flag = /--sandbox \[uv\|pixi\]/.test(help) ? "--sandbox=uv" : "--sandbox";
     const emptyBin = await makeTempDir("launch-path-");
     const iso = await isolatedEnv({ PATH: emptyBin });
     const { notebook } = await notebookDir();
@@ -208,7 +220,7 @@ describe("launchServer against real marimo", () => {
     );
     expect(error).toBeInstanceOf(LaunchError);
     const launch = error as LaunchError;
-    expect(launch.attempt.argv).toContain("--sandbox=uv");
+    expect(launch.attempt.argv).toContain(flag);
     expect(launch.reason).toBe("startup_crash");
     expect(launch.stderrTail).toMatch(/uv must be installed to use --sandbox/);
     expect(await iso.processes()).toEqual([]);
@@ -235,18 +247,15 @@ describe("launchServer against real marimo", () => {
     expect(await iso.processes()).toEqual([]);
 
     const late = new AbortController();
-    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env, signal: late.signal });
+    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env, signal: late.signal, ...LISTABLE });
     started.push(server);
     // Start a kernel too, so the tree has more than the server in it.
-    const sse = new AbortController();
-    const stream = await fetch(`${server.url}/sse?session_id=s_launch1`, { signal: sse.signal });
-    const reader = stream.body!.getReader();
-    await reader.read();
+    const session = await openRawSession({ url: server.url, token: undefined }, { sessionId: "s_launch1" });
     expect(await eventually(async () => (await iso.processes()).length >= 2)).toBe(true);
     late.abort();
     expect(await eventually(async () => (await iso.processes()).length === 0)).toBe(true);
     await server.exited;
-    sse.abort();
+    session.close();
     expect(existsSync(join(iso.registryDir, `${server.serverId.replace(":", "_")}.json`))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { itWhen } from "../helpers/feature.js";
 import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -39,6 +40,9 @@ function example(name: string) {
 }
 
 describe("agent-framework examples", () => {
+  // Each example creates and runs a cell through the tools.
+  const it = itWhen(["codeModeSaves", "runRegistersCells"]);
+
   it("agent-tools-vercel-ai.ts: the tools as AI SDK tools; results become text and media parts", async () => {
     const { stdout } = await example("agent-tools-vercel-ai.ts");
     expect(stdout).toContain("20 tools: discover_servers, list_sessions, bind_notebook, execute_code,");

@@ -11,6 +11,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type MarimoClient } from "../../src/index.js";
+import { itWhen } from "../helpers/feature.js";
 import { EMPTY_NOTEBOOK, type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 import { cliPath, NODE, prepareCli } from "./cli-helpers.js";
 
@@ -43,6 +44,27 @@ afterAll(async () => {
   await stopAll();
 });
 
+/** Start `marimo-pair mcp --http` once; its endpoint URL. */
+async function mcpHttp(): Promise<string> {
+  if (mcpHttpUrl !== "") return mcpHttpUrl;
+  httpServer = spawn(NODE, [cliPath(), "mcp", "--http"], { env: baseEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`no URL from marimo-pair mcp --http:\n${err}`)), 30_000);
+    httpServer?.stderr?.on("data", (d: Buffer) => {
+      err += d.toString();
+      const m = /serving MCP over streamable HTTP at (\S+)/.exec(err);
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+  mcpHttpUrl = url;
+  return url;
+}
+
 function text(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
@@ -70,7 +92,7 @@ async function codes(file: string): Promise<string[]> {
 }
 
 describe("two agents, two notebooks, one marimo server", () => {
-  it("stdio: each process acts only on the notebook it was bound to", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("stdio: each process acts only on the notebook it was bound to", async () => {
     const [a, b] = await Promise.all([stdioClient("a.py"), stdioClient("b.py")]);
     const [ra, rb] = await Promise.all([
       call(a, "create_cell", { code: "mark = 'A'", run: true }),
@@ -86,22 +108,8 @@ describe("two agents, two notebooks, one marimo server", () => {
     expect(await codes("b.py")).toEqual(["mark = 'B'"]);
   });
 
-  it("HTTP: clients of one server are bound per connection by bind_notebook", async () => {
-    httpServer = spawn(NODE, [cliPath(), "mcp", "--http"], { env: baseEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = "";
-      const timer = setTimeout(() => reject(new Error(`no URL from marimo-pair mcp --http:\n${err}`)), 30_000);
-      httpServer?.stderr?.on("data", (d: Buffer) => {
-        err += d.toString();
-        const m = /serving MCP over streamable HTTP at (\S+)/.exec(err);
-        if (m?.[1] !== undefined) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-    });
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
-    mcpHttpUrl = url;
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("HTTP: clients of one server are bound per connection by bind_notebook", async () => {
+    const url = await mcpHttp();
     const connectHttp = async (name: string) => {
       const client = new Client({ name, version: "0" });
       clients.push(client);
@@ -141,7 +149,7 @@ describe("two agents, two notebooks, one marimo server", () => {
   });
 
   it("HTTP: a request with a foreign Host header is refused (DNS-rebinding protection)", async () => {
-    const port = Number(/:(\d+)\/mcp$/.exec(mcpHttpUrl)?.[1]);
+    const port = Number(/:(\d+)\/mcp$/.exec(await mcpHttp())?.[1]);
     expect(port).toBeGreaterThan(0);
     const status = await new Promise<number>((resolve, reject) => {
       const req = request({ host: "127.0.0.1", port, path: "/mcp", method: "POST", headers: { host: `attacker.example:${port}`, "content-type": "application/json" } }, (res) => {

@@ -9,6 +9,7 @@ import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.j
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type NotebookSession } from "../../src/index.js";
 import { TOOL_NAMES } from "../../src/tools.js";
+import { itWhen } from "../helpers/feature.js";
 import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 import { cliPath, NODE, prepareCli } from "./cli-helpers.js";
 
@@ -137,7 +138,7 @@ describe("marimo-pair mcp over stdio", () => {
     expect(text(result)).toContain("ValueError: nope");
   });
 
-  it("creates and runs a cell, reads it back, edits it, and deletes it", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("creates and runs a cell, reads it back, edits it, and deletes it", async () => {
     const created = await call("create_cell", { code: "mp_value = 6 * 7\nprint('value is', mp_value)\nmp_value", run: true, hide_code: false });
     expect(created.isError).toBe(false);
     const id = (created.structuredContent?.["created"] as { id: string }[])[0]?.id ?? "";
@@ -172,7 +173,7 @@ describe("marimo-pair mcp over stdio", () => {
     expect((await nb.cells({ code: false })).map((c) => c.id)).not.toContain(id);
   });
 
-  it("returns image outputs as MCP image content (mo.image's virtual file, and an image/png output)", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("returns image outputs as MCP image content (mo.image's virtual file, and an image/png output)", async () => {
     const code =
       `import base64\nimport marimo as mo\n_png = base64.b64decode(${JSON.stringify(PNG_BASE64)})\n` +
       "class MpPicture:\n    def _repr_png_(self):\n        return _png\nmp_pic = mo.image(_png)\nmp_pic";
@@ -191,7 +192,7 @@ describe("marimo-pair mcp over stdio", () => {
     await call("apply_operations", { operations: [{ op: "delete_cell", cell: reprId }, { op: "delete_cell", cell: "mp_image" }] });
   });
 
-  it("refuses a batch marimo would reject, and says nothing was applied", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("refuses a batch marimo would reject, and says nothing was applied", async () => {
     const first = await call("create_cell", { code: "mp_twice = 1", run: true });
     const firstId = (first.structuredContent?.["created"] as { id: string }[])[0]?.id ?? "";
     const before = (await nb.cells({ code: false })).length;
@@ -203,7 +204,7 @@ describe("marimo-pair mcp over stdio", () => {
     await call("delete_cell", { cell: firstId });
   });
 
-  it("undo_last_batch puts back the last batches of this connection, refuses a stale one, and refuses duplicate names", async () => {
+  itWhen(["codeModeSaves", "stalenessCheck", "runRegistersCells"])("undo_last_batch puts back the last batches of this connection, refuses a stale one, and refuses duplicate names", async () => {
     const listing = (await client.listTools()).tools.find((t) => t.name === "undo_last_batch");
     expect(listing?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
 

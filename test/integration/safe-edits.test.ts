@@ -19,7 +19,12 @@ import {
   UnknownVariableError,
 } from "../../src/codemode.js";
 import { connect, type MarimoClient, type OwnedSession } from "../../src/index.js";
+import { FEATURE_SINCE } from "../../src/version.js";
+import { describeWhen, expectRefused, has, VERSION } from "../helpers/feature.js";
 import { EMPTY_NOTEBOOK, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
+
+/** Every batch here changes cells, edits cells it read, and runs them. */
+const SAFE_EDITS = ["codeModeSaves", "stalenessCheck", "runRegistersCells"] as const;
 
 const FILES = ["names.py", "ui.py", "undo.py", "stale.py"] as const;
 type NotebookFile = (typeof FILES)[number];
@@ -72,7 +77,18 @@ async function printed(nb: OwnedSession, expression: string): Promise<string> {
   return run.stdout.trim();
 }
 
-describe("names are unique handles", () => {
+describe.skipIf(has("codeModeSaves"))(`safe edits on marimo ${VERSION}, before codeModeSaves (marimo ${FEATURE_SINCE.codeModeSaves})`, () => {
+  it("refuses a batch that changes cells before any check runs, and the file is untouched", async () => {
+    const nb = await notebook("names.py");
+    const file = join(server.dir, "names.py");
+    const before = await readFile(file, "utf8");
+    await expectRefused(nb.edit((b) => b.createCell("refused_total = 1", { name: "mp_held_name" })), "codeModeSaves");
+    await expectRefused(nb.edit((b) => b.editCell("mp_no_such_cell", { code: "x = 1" }), { skipStalenessCheck: true }), "codeModeSaves");
+    expect(await readFile(file, "utf8")).toBe(before);
+  });
+});
+
+describeWhen([...SAFE_EDITS])("names are unique handles", () => {
   it("refuses a duplicate name on create and on rename, naming the holder; nothing is applied", async () => {
     const nb = await notebook("names.py");
     const first = await nb.edit((b) => b.createCell("held_total = 1", { name: "mp_held_name" }));
@@ -131,7 +147,7 @@ describe("names are unique handles", () => {
   });
 });
 
-describe("UI values a person could set, and nothing else", () => {
+describeWhen([...SAFE_EDITS])("UI values a person could set, and nothing else", () => {
   const elements = [
     "import marimo as mo",
     "mp_slider = mo.ui.slider(0, 10, step=2, value=4)",
@@ -198,7 +214,7 @@ describe("UI values a person could set, and nothing else", () => {
   });
 });
 
-describe("undo", () => {
+describeWhen([...SAFE_EDITS])("undo", () => {
   it("undoes a mixed batch (edit, delete, create, move, run) and the file is byte for byte what it was", async () => {
     const nb = await notebook("undo.py");
     const file = join(server.dir, "undo.py");

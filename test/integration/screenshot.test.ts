@@ -14,7 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type MarimoClient, type NotebookSession, ScreenshotError } from "../../src/index.js";
 import { CHART_NOTEBOOK } from "../helpers/chart-notebook.js";
 import { decodePng, distinctColours, pixelsNear } from "../helpers/png.js";
+import { describePinned } from "../helpers/feature.js";
 import { makeTempDir, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
+
+const describeOnPinned = describePinned(
+  "Chromium renders marimo's frontend (tens of seconds a file), the chart needs altair and pandas (only in the pinned .venv), and the code mode it uses is covered on every release by codemode.test.ts",
+);
 import { cliPath, NODE, prepareCli, runCli } from "./cli-helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -80,7 +85,7 @@ afterAll(async () => {
 /** A first screenshot loads marimo's frontend in a fresh browser: tens of seconds on a busy 2-core machine. */
 const SLOW = 300_000;
 
-describe("nb.screenshot against real marimo and Debian's Chromium", () => {
+describeOnPinned("nb.screenshot against real marimo and Debian's Chromium", () => {
   it("an Altair bar chart: a PNG of at least 300×150 with the bars drawn", async () => {
     const shot = await nb.screenshot("bars", { timeoutMs: 120_000 });
     expect(shot.mimeType).toBe("image/png");
@@ -168,7 +173,7 @@ describe("nb.screenshot against real marimo and Debian's Chromium", () => {
   }, SLOW);
 });
 
-describe("a token server", () => {
+describeOnPinned("a token server", () => {
   it("captures through marimo's session cookie; the token is in no process's argv", async () => {
     const token = "tok-screenshot-7c1f0e";
     const secured = await startMarimo({ notebook: CHART_NOTEBOOK, tokenPassword: token });
@@ -191,7 +196,7 @@ describe("a token server", () => {
   }, SLOW);
 });
 
-describe("the faces: CLI and MCP", () => {
+describeOnPinned("the faces: CLI and MCP", () => {
   const env = () => ({ XDG_STATE_HOME: server.stateHome, MARIMO_PAIR_CHROMIUM: CHROMIUM });
 
   it("marimo-pair screenshot --cell NAME -o FILE writes the PNG; --all DIR writes every output", async () => {
