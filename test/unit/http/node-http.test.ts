@@ -191,6 +191,26 @@ describe("the node:http transport's chunks() (the body without web streams)", ()
     expect(error).toBeInstanceOf(TypeError);
   });
 
+  it("keeps a silent event stream open (no timer of its own), and an abort closes the connection", async () => {
+    const http = createNodeHttp({ baseUrl: base, timeoutMs: 300 });
+    const controller = new AbortController();
+    const response = await http.request("POST", "/silent?chunks", { accept: "text/event-stream", signal: controller.signal });
+    const chunks = response.chunks!()[Symbol.asyncIterator]();
+    await chunks.next();
+    // Silent for five times the headers timeout: still open.
+    const outcome = await Promise.race([
+      chunks.next().then(
+        () => "failed",
+        () => "failed",
+      ),
+      new Promise((r) => setTimeout(() => r("alive"), 1500)),
+    ]);
+    expect(outcome).toBe("alive");
+    controller.abort();
+    await until(() => closed.includes("/silent?chunks"));
+    expect(closed).toContain("/silent?chunks");
+  });
+
   it("closes the connection when the loop is left early", async () => {
     const http = createNodeHttp({ baseUrl: base, timeoutMs: 5000 });
     const response = await http.request("POST", "/silent?early", { accept: "text/event-stream" });
