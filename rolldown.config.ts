@@ -24,7 +24,7 @@ const CORE = new RegExp(
     String.raw`[\\/]src[\\/]http[\\/](base-url|keep-request|ky-loader|prepare-fetch|errors|body-deadline|client)\.ts$`,
     String.raw`[\\/]src[\\/]execute[\\/]`,
     String.raw`[\\/]src[\\/]session[\\/](client|notebook|select|workspace|handles|reload-retry|settle|event-stream|capabilities|skew-token|kernel-control|env-token|host-policy)\.ts$`,
-    String.raw`[\\/]src[\\/]outputs[\\/](decode|html-widgets|json-leaves|read-image)\.ts$`,
+    String.raw`[\\/]src[\\/]outputs[\\/](decode|html-entities|html-widgets|json-leaves|read-image)\.ts$`,
     String.raw`[\\/]node_modules[\\/]eventsource-parser[\\/]`,
     String.raw`[\\/]node_modules[\\/]zod[\\/]v4[\\/](core|mini|locales)[\\/](?!to-json-schema|json-schema|memoizer)`,
   ].join("|"),

@@ -11,21 +11,10 @@
  *
  * @module
  */
+import { decodeEntities } from "../outputs/html-entities.js";
 
 /** The whole of one `_highlight_traceback` result; group 1 is the `<pre>` body. */
 const HIGHLIGHTED = /^<span class="codehilite"><div class="highlight"><pre>([\s\S]*)<\/pre><\/div>\s*<\/span>\s*$/;
-
-/** The entities Pygments' HTML formatter writes (`&amp; &lt; &gt; &quot; &#39;`), plus numeric ones. */
-const ENTITY = /&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi;
-const NAMED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-function decodeEntity(whole: string, name: string): string {
-  const named = NAMED[name.toLowerCase()];
-  if (named !== undefined) return named;
-  const code = name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number.parseInt(name.slice(1), 10);
-  // Not a valid code point: leave the text as it came.
-  return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-}
 
 /**
  * The plain text of a traceback that marimo highlighted as HTML, or `undefined` when `data`
@@ -36,5 +25,5 @@ export function highlightedTracebackText(data: string): string | undefined {
   if (!data.startsWith('<span class="codehilite">')) return undefined;
   const m = HIGHLIGHTED.exec(data);
   if (m === null) return undefined;
-  return (m[1] ?? "").replace(/<[^>]*>/g, "").replace(ENTITY, decodeEntity);
+  return decodeEntities((m[1] ?? "").replace(/<[^>]*>/g, ""));
 }

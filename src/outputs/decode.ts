@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { decodeEntities } from "./html-entities.js";
 import { widgetsToText } from "./html-widgets.js";
 import { jsonOutputText } from "./json-leaves.js";
 
@@ -140,13 +141,8 @@ export function htmlToText(html: string): string {
     .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, "")
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<\/(p|div|h[1-6]|li|tr|pre|blockquote|table|ul|ol|section)\s*>/gi, "\n")
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-      if (/^#x/i.test(name)) return String.fromCodePoint(parseInt(name.slice(2), 16));
-      if (name.startsWith("#")) return String.fromCodePoint(parseInt(name.slice(1), 10));
-      return ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " } as Record<string, string>)[name.toLowerCase()] ?? whole;
-    });
-  return text
+    .replace(/<[^>]*>/g, "");
+  return decodeEntities(text)
     .split("\n")
     .map((line) => line.replace(/[ \t]+$/g, ""))
     .join("\n")

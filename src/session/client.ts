@@ -182,8 +182,7 @@ export class MarimoClient {
    * ```
    */
   async session(selector: SessionSelector = {}, options: SignalOptions = {}): Promise<NotebookSession> {
-    const info = selectSession(await this.sessions(options), selector);
-    return new NotebookSession(this.#context, selector, info);
+    return this.sessionOf(selectSession(await this.sessions(options), selector), selector);
   }
 
   /**

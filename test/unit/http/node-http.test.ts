@@ -66,6 +66,16 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+/** "alive" when `read` neither yields nor fails for `ms` (a silent stream kept open), else "failed". */
+const silentFor = (ms: number, read: Promise<unknown>): Promise<string> =>
+  Promise.race([
+    read.then(
+      () => "failed",
+      () => "failed",
+    ),
+    new Promise<string>((r) => setTimeout(() => r("alive"), ms)),
+  ]);
+
 const until = async (check: () => boolean): Promise<void> => {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
 };
@@ -82,15 +92,7 @@ describe("the node:http transport", () => {
     expect(response.headers.get("Content-Type")).toBe("text/event-stream");
     const reader = response.body!.getReader();
     await reader.read();
-    // Silent for five times the headers timeout: still open.
-    const outcome = await Promise.race([
-      reader.read().then(
-        () => "failed",
-        () => "failed",
-      ),
-      new Promise((r) => setTimeout(() => r("alive"), 1500)),
-    ]);
-    expect(outcome).toBe("alive");
+    expect(await silentFor(1500, reader.read())).toBe("alive");
     controller.abort();
     await until(() => closed.includes("/silent"));
     expect(closed).toContain("/silent");
@@ -197,15 +199,7 @@ describe("the node:http transport's chunks() (the body without web streams)", ()
     const response = await http.request("POST", "/silent?chunks", { accept: "text/event-stream", signal: controller.signal });
     const chunks = response.chunks!()[Symbol.asyncIterator]();
     await chunks.next();
-    // Silent for five times the headers timeout: still open.
-    const outcome = await Promise.race([
-      chunks.next().then(
-        () => "failed",
-        () => "failed",
-      ),
-      new Promise((r) => setTimeout(() => r("alive"), 1500)),
-    ]);
-    expect(outcome).toBe("alive");
+    expect(await silentFor(1500, chunks.next())).toBe("alive");
     controller.abort();
     await until(() => closed.includes("/silent?chunks"));
     expect(closed).toContain("/silent?chunks");
