@@ -14,6 +14,7 @@
  * @module
  */
 import { hintFor } from "./hints.js";
+import { MARIMO_FEATURES } from "./version.js";
 
 /** The string codes of {@link MarimoPairError}, one per failure kind. */
 export const ErrorCode = {
@@ -398,9 +399,9 @@ export class SessionOpenError extends MarimoPairError {
 }
 
 /**
- * 403 from marimo < 0.22, which lists sessions (and so lets anything pick one) only when
+ * 403 from marimo < 0.22.3, which lists sessions (and so lets anything pick one) only when
  * started with `--no-skew-protection` and `--no-token`. Restart marimo with {@link flags},
- * or upgrade it to 0.22.0 or later.
+ * upgrade it, or name the session by its id (`client.session({ sessionId })`, `--session`).
  */
 export class ServerFlagsRequiredError extends HttpError {
   /** The flags to restart `marimo edit` with, e.g. `["--no-skew-protection"]`. */
@@ -410,7 +411,8 @@ export class ServerFlagsRequiredError extends HttpError {
     super(
       details,
       `${describe(details.request)}HTTP 403: this marimo lists sessions only when started with ${flags.join(" and ")}. ` +
-        `Restart it as \`marimo edit ${flags.join(" ")} <notebook>\`, or upgrade marimo to 0.22.0 or later.`,
+        `Restart it as \`marimo edit ${flags.join(" ")} <notebook>\`, or upgrade marimo to ${MARIMO_FEATURES.skewFreeSessionList.since} or later. ` +
+        hintFor("needs_server_flags", "library"),
       ErrorCode.NeedsServerFlags,
     );
     this.flags = flags;

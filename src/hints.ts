@@ -21,7 +21,8 @@ export type HintCode =
   | "remote_not_allowed"
   | "stale_cells"
   | "notebook_validation"
-  | "stream_incomplete";
+  | "stream_incomplete"
+  | "needs_server_flags";
 
 /** One hint per face. */
 export type FaceHints = Readonly<Record<Face, string>>;
@@ -83,6 +84,11 @@ export const HINTS: Readonly<Record<HintCode, FaceHints>> = Object.freeze({
     library: "The server may have stopped or restarted, or the session id may be stale: check the server, then list sessions and retry.",
     cli: "The server may have stopped or restarted, the kernel may have died, or the session id may be stale: check the server, then retry with --file PATH.",
     mcp: "The server may have stopped or restarted, or the kernel died: call list_sessions, then retry naming the notebook by file.",
+  },
+  needs_server_flags: {
+    library: "Or select the session by its id: client.session({ sessionId }) skips the listing.",
+    cli: "Or name the session with --url URL --session ID (the id from the notebook's browser tab), which skips the listing.",
+    mcp: "Or pass url and the session's id in session, which skips the listing.",
   },
 });
 

@@ -75,7 +75,8 @@ export type MarimoFeatureId =
   | "expandOutput"
   | "stableSessionIds"
   | "runRegistersCells"
-  | "consoleBeforeDone";
+  | "consoleBeforeDone"
+  | "fileCellNames";
 
 /** One row of the capability table. */
 export interface MarimoFeature {
@@ -102,10 +103,17 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     feature: "code mode: `ctx.run_cell`, and cells created without running",
     before: "`UnsupportedVersionError` from every code-mode plan",
   },
+  fileCellNames: {
+    since: "0.22.0",
+    feature: "the names of cells defined in the notebook file, in `nb.cells()` and reads by name (code mode reads marimo's notebook document)",
+    before:
+      "their `name` is `null` (the kernel never sees the file's names; names given through code mode are known), and a read by a name that matches nothing throws `UnsupportedVersionError`",
+  },
   skewFreeSessionList: {
     since: "0.22.3",
-    feature: "`GET /api/sessions` without `--no-skew-protection`",
-    before: "`ServerFlagsRequiredError` naming the flags to restart marimo with",
+    feature: "`GET /api/sessions` on a server with a token or skew protection",
+    before:
+      "`ServerFlagsRequiredError` naming the flags to restart marimo with; a session named by id (`client.session({ sessionId })`, `--session`, the tools' `session`) is used without the listing; `launchServer()` starts such a marimo without skew protection",
   },
   runRegistersCells: {
     since: "0.22.5",

@@ -122,7 +122,7 @@ export function describeFailure(error: unknown, context: FailureContext = {}): F
   if (error instanceof TimeoutError) {
     return fail(`${error.message} Is the server overloaded, or is something else listening at this address?`);
   }
-  if (error instanceof HttpError) return fail(error.message);
+  if (error instanceof HttpError) return fail(inTermsOf(error.message, error.code, "cli"));
   if (isMarimoPairError(error)) return fail(inTermsOf(error.message, error.code, "cli"));
   return fail(error instanceof Error ? error.message : String(error));
 }

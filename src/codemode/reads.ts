@@ -166,6 +166,8 @@ export async function readCells(executor: CodeModeExecutor, options: ReadCellsOp
  * `undefined` when no cell matches.
  *
  * @throws {InvalidPlanError} for an empty or malformed target.
+ * @throws {UnsupportedVersionError} on marimo < 0.22.0 when a name (or a string that is no
+ *   cell id) matches nothing: those releases do not know the names the notebook file gives.
  */
 export async function readCell(
   executor: CodeModeExecutor,
@@ -186,6 +188,14 @@ export async function readCell(
     "cell query",
     options,
   );
+  if (cell === null && kind !== "id") {
+    // Before 0.22.0 the kernel never learns the names the notebook file gives its cells:
+    // "no such cell" could be wrong.
+    const version = await versionFor(executor, options);
+    if (!isAtLeast(version, FEATURE_SINCE.fileCellNames)) {
+      throw new UnsupportedVersionError("Reading a cell by name", version, FEATURE_SINCE.fileCellNames);
+    }
+  }
   return cell === null ? undefined : toSnapshot(cell);
 }
 

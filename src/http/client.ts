@@ -15,12 +15,13 @@ import { prepareFetch } from "./prepare-fetch.js";
 import type { HttpResponse } from "./response.js";
 import { readWithin } from "./body-deadline.js";
 import { errorFromFailure, errorFromResponse, type KyGuards } from "./errors.js";
+import { authorizationHeader } from "./auth.js";
 
 /** Options of {@link createHttp}. */
 export interface HttpOptions {
   /** Normalised base URL (see `normalizeBaseUrl`). */
   baseUrl: URL;
-  /** Bearer token; kept inside the ky instance, never in messages. */
+  /** The server's token (sent as Basic auth, see `auth.ts`); kept inside the ky instance, never in messages. */
   token?: string | undefined;
   /** A fetch implementation (default: the global one). */
   fetch?: typeof fetch | undefined;
@@ -79,7 +80,7 @@ interface Exchange {
 /** Create the HTTP seam for one client. */
 export function createHttp(options: HttpOptions): Http {
   const headers: Record<string, string> = { ...options.headers };
-  if (options.token !== undefined && options.token !== "") headers["Authorization"] = `Bearer ${options.token}`;
+  if (options.token !== undefined && options.token !== "") headers["Authorization"] = authorizationHeader(options.token);
   let loaded: Promise<{ instance: KyInstance; guards: KyGuards }> | undefined;
   const load = () => {
     // Both loaded before the first request's headers timer starts.

@@ -22,6 +22,7 @@ import type { Http, HttpOptions, HttpRequestOptions } from "./client.js";
 import type { HttpResponse } from "./response.js";
 import { readWithin } from "./body-deadline.js";
 import { errorFromFailure, errorFromResponse } from "./errors.js";
+import { authorizationHeader } from "./auth.js";
 
 type HttpModule = typeof import("node:http");
 
@@ -213,7 +214,7 @@ function send(
  */
 export function createNodeHttp(options: Omit<HttpOptions, "fetch">): Http {
   const headers: Record<string, string> = { ...options.headers };
-  if (options.token !== undefined && options.token !== "") headers["Authorization"] = `Bearer ${options.token}`;
+  if (options.token !== undefined && options.token !== "") headers["Authorization"] = authorizationHeader(options.token);
   const agent = new (builtin(options.baseUrl.protocol).Agent)(NODE_HTTP_AGENT_OPTIONS);
   const target = (method: string, path: string): RequestTarget => ({ method, url: joinUrl(options.baseUrl, path) });
 

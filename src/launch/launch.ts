@@ -12,6 +12,7 @@ import { planLaunch, type LaunchProbe } from "./plan.js";
 import { createNodeProbe } from "./probe.js";
 import { isPortFree, pickPort } from "./ports.js";
 import { type LaunchedServer, startOnce } from "./wait.js";
+import { hasFeature, MARIMO_FEATURES } from "../version.js";
 
 export type { LaunchedServer } from "./wait.js";
 
@@ -39,7 +40,13 @@ export interface LaunchOptions {
   headless?: boolean | undefined;
   /** Force marimo's sandbox on or off. @default on for a notebook with a PEP 723 header (when uv exists) */
   sandbox?: boolean | undefined;
-  /** Keep marimo's skew protection (POSTs other than execute need the page's token; the SDK fetches it). @default true */
+  /**
+   * Keep marimo's skew protection (POSTs other than execute need the page's token; the SDK
+   * fetches it). Left unset, a marimo older than 0.22.3 (which keeps a skew-protected server
+   * out of the registry and lists none of its sessions) is started again without it, with a
+   * note in `notes`.
+   * @default true
+   */
   skewProtection?: boolean | undefined;
   /** Extra `marimo edit` options, placed before the notebook (not `--token`: discovery needs `--no-token`). */
   args?: readonly string[] | undefined;
@@ -118,10 +125,11 @@ export async function launchServer(options: LaunchOptions = {}): Promise<Launche
   if (options.skewProtection === false) flags.push("--no-skew-protection");
   if (plan.sandbox) flags.push(await sandboxFlag(plan.command, cwd, env));
   flags.push(...(options.args ?? []));
-  const argvFor = (port: number) => [
+  const argvFor = (port: number, extra: readonly string[]) => [
     ...plan.command,
     "edit",
     ...flags,
+    ...extra,
     "--port",
     String(port),
     ...(notebook === undefined ? [] : [notebook]),
@@ -134,33 +142,52 @@ export async function launchServer(options: LaunchOptions = {}): Promise<Launche
     // the server that holds the port (it registers before binding and deregisters on exit).
     throw new LaunchError("port_in_use", `port ${options.port} on ${host} is already in use; marimo was not started`, {
       stderrTail: "",
-      attempt: { argv: argvFor(options.port), cwd },
+      attempt: { argv: argvFor(options.port, []), cwd },
       exitCode: null,
     });
   }
-  let port = options.port ?? (await pickPort(host));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce({
-        argv: argvFor(port),
-        cwd,
-        env,
-        plan,
-        port,
-        host,
-        baseUrl: baseUrlOf(options.args ?? []),
-        // A relative XDG_STATE_HOME is relative to marimo's working directory.
-        registryDir: resolve(cwd, registryDirectory({ env })),
-        deadline,
-        timeoutMs,
-        graceMs: options.stopGraceMs ?? 5000,
-        signal: options.signal,
-      });
-    } catch (error) {
-      // A port chosen here can be taken by another process before marimo binds it: take the next one.
-      const raced = error instanceof LaunchError && error.reason === "port_in_use" && options.port === undefined;
-      if (!raced || attempt >= PORT_RACE_ATTEMPTS || Date.now() > deadline) throw error;
-      port = await pickPort(host, port + 1);
+  const start = async (extra: readonly string[]): Promise<LaunchedServer> => {
+    let port = options.port ?? (await pickPort(host));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOnce({
+          argv: argvFor(port, extra),
+          cwd,
+          env,
+          plan,
+          port,
+          host,
+          baseUrl: baseUrlOf(options.args ?? []),
+          // A relative XDG_STATE_HOME is relative to marimo's working directory.
+          registryDir: resolve(cwd, registryDirectory({ env })),
+          deadline,
+          timeoutMs,
+          graceMs: options.stopGraceMs ?? 5000,
+          signal: options.signal,
+        });
+      } catch (error) {
+        // A port chosen here can be taken by another process before marimo binds it: take the next one.
+        const raced = error instanceof LaunchError && error.reason === "port_in_use" && options.port === undefined;
+        if (!raced || attempt >= PORT_RACE_ATTEMPTS || Date.now() > deadline) throw error;
+        port = await pickPort(host, port + 1);
+      }
     }
-  }
+  };
+  const server = await start([]);
+  const chosen = options.skewProtection !== undefined || flags.includes("--no-skew-protection") || flags.includes("--skew-protection");
+  if (chosen || hasFeature(server.version, "skewFreeSessionList")) return server;
+  // Before 0.22.3 a skew-protected marimo skips the registry and lists no sessions, so
+  // nothing could find it: start it again without (the version is known only once it runs).
+  await server.stop();
+  const again = await start(["--no-skew-protection"]);
+  return { ...again, notes: [...again.notes, restartedNote(server.version)] };
 }
+
+function restartedNote(version: string): string {
+  return (
+    `marimo ${version} keeps a skew-protected server out of the registry and lists none of its sessions ` +
+    `(fixed in ${MARIMO_FEATURES.skewFreeSessionList.since}), so it was started again with --no-skew-protection; ` +
+    "pass skewProtection: true to keep the protection."
+  );
+}
+

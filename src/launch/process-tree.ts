@@ -6,6 +6,7 @@
  * @module
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** How a process ended. @inline */
 export interface ExitStatus {
@@ -55,6 +56,69 @@ function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** A process as /proc tells it: parent, process group, and start time (which tells a reused pid apart). */
+interface ProcEntry {
+  pid: number;
+  ppid: number;
+  pgrp: number;
+  start: string;
+}
+
+function procEntry(pid: number): ProcEntry | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+  } catch {
+    return undefined;
+  }
+  // After "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+  // utime stime cutime cstime priority nice threads itrealvalue starttime …
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]), start: fields[19] ?? "" };
+}
+
+/**
+ * The descendants of `leader` that left its process group (marimo's kernels call `setsid`),
+ * so that signalling the group misses them. Linux only (from /proc); [] elsewhere.
+ */
+function escapedDescendants(leader: number): ProcEntry[] {
+  if (process.platform !== "linux") return [];
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const children = new Map<number, ProcEntry[]>();
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const entry = procEntry(Number(name));
+    if (entry === undefined) continue;
+    children.set(entry.ppid, [...(children.get(entry.ppid) ?? []), entry]);
+  }
+  const escaped: ProcEntry[] = [];
+  const queue = [leader];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    for (const child of children.get(pid) ?? []) {
+      if (child.pgrp !== leader) escaped.push(child);
+      queue.push(child.pid);
+    }
+  }
+  return escaped;
+}
+
+/** SIGKILL each process of `entries` still alive as the same process (not a reused pid). */
+function killSurvivors(entries: readonly ProcEntry[]): void {
+  for (const entry of entries) {
+    if (procEntry(entry.pid)?.start !== entry.start) continue;
+    try {
+      process.kill(entry.pid, "SIGKILL");
+    } catch {
+      /* gone meanwhile */
+    }
   }
 }
 
@@ -133,16 +197,23 @@ export async function spawnTree(
     running: () => isRunning,
     stderrTail: () => stderr,
     outputTail: () => output,
-    kill: (signal: NodeJS.Signals) => void signalGroup(pid, signal),
+    kill: (signal: NodeJS.Signals) => {
+      const escaped = escapedDescendants(pid);
+      signalGroup(pid, signal);
+      if (signal === "SIGKILL") killSurvivors(escaped);
+    },
     async stop(graceMs: number) {
+      // Kernels that left the group are found while the leader is still their parent.
+      const escaped = isRunning ? escapedDescendants(pid) : [];
       if (isRunning) {
         signalGroup(pid, "SIGTERM");
         const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
         await exited;
         clearTimeout(timer);
       }
-      // Whatever is left in the group (kernels, helpers) ends now.
+      // Whatever is left in the group (kernels, helpers), or escaped it, ends now.
       signalGroup(pid, "SIGKILL");
+      killSurvivors(escaped);
       const deadline = Date.now() + 5000;
       while (groupAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       live.delete(tree);

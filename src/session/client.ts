@@ -4,7 +4,7 @@
  * @module
  */
 import type { DiscoveredServer } from "../discovery/types.js";
-import { ConnectionError } from "../errors.js";
+import { ConnectionError, ServerFlagsRequiredError } from "../errors.js";
 import { createHttp, type Http } from "../http/client.js";
 import { normalizeBaseUrl } from "../http/base-url.js";
 import { HealthResponseSchema, ServerStatusResponseSchema, SessionsResponseSchema } from "../schemas/sessions.js";
@@ -21,8 +21,8 @@ import { servedNotebooks, type ServedNotebook } from "./workspace.js";
 /** Options of {@link connect}. */
 export interface ConnectOptions {
   /**
-   * The server's token (for servers started without `--no-token`), sent as
-   * `Authorization: Bearer`. Prefer the environment variable over a command-line argument.
+   * The server's token (for servers started without `--no-token`), sent as the password of
+   * an `Authorization: Basic` header, which every marimo release accepts. Prefer the environment variable over a command-line argument.
    * @default process.env.MARIMO_TOKEN
    */
   token?: string | undefined;
@@ -174,15 +174,28 @@ export class MarimoClient {
   /**
    * Select an open session: by `sessionId`, by `file`, or — with no selector — the only one.
    *
+   * marimo before 0.22.3 lists sessions only when started with `--no-token` and
+   * `--no-skew-protection`. On such a server a `sessionId` selector is used as given, without
+   * the listing (its first call tells whether marimo knows it; `filename` and `path` are null).
+   *
    * @throws {NoSessionError} when none matches (the message lists the open sessions).
    * @throws {AmbiguousSessionError} when several match.
+   * @throws {ServerFlagsRequiredError} when marimo refuses to list sessions and the selector
+   *   is not a `sessionId`.
    * @example
    * ```ts
    * const nb = await client.session({ file: "analysis.py" });
    * ```
    */
   async session(selector: SessionSelector = {}, options: SignalOptions = {}): Promise<NotebookSession> {
-    return this.sessionOf(selectSession(await this.sessions(options), selector), selector);
+    let sessions: SessionInfo[];
+    try {
+      sessions = await this.sessions(options);
+    } catch (error) {
+      if (!(error instanceof ServerFlagsRequiredError) || selector.sessionId === undefined) throw error;
+      return this.sessionOf({ sessionId: selector.sessionId, stableId: null, filename: null, path: null }, selector);
+    }
+    return this.sessionOf(selectSession(sessions, selector), selector);
   }
 
   /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { AmbiguousSessionError, NoServerError, NoSessionError, type SessionCandidate } from "../errors.js";
+import { AmbiguousSessionError, NoServerError, NoSessionError, ServerFlagsRequiredError, type SessionCandidate } from "../errors.js";
 import type { MarimoClient } from "./client.js";
 import { connect } from "./connect-node.js";
 import { checkHost, discoveredIsAllowed } from "./host-policy.js";
@@ -77,6 +77,8 @@ export interface LocateOptions extends FindSessionOptions {
 interface ServerSessions {
   client: MarimoClient;
   sessions: (SessionInfo & { url: string })[];
+  /** The session named by id when the server refuses to list sessions. */
+  named?: NotebookSession;
 }
 
 /** A session as errors list it; the server only when several were searched. */
@@ -134,12 +136,19 @@ export async function locateSession(selector: FindSessionSelector = {}, options:
         return { client, sessions: sessions.map((s) => ({ ...s, url: client.url })) };
       } catch (error) {
         if (signal?.aborted === true) throw signal.reason;
+        // A session named by id on a server that refuses to list (marimo < 0.22.3 with a token
+        // or skew protection) is used as named: its first call tells whether marimo knows it.
+        if (clients.length === 1 && error instanceof ServerFlagsRequiredError && selector.sessionId !== undefined) {
+          return { client, sessions: [], named: await client.session({ sessionId: selector.sessionId }, { signal }) };
+        }
         if (clients.length === 1) throw error;
         problems.push(`${client.url} could not be asked: ${(error instanceof Error ? error.message : String(error)).split("\n")[0] ?? ""}`);
         return { client, sessions: [] };
       }
     }),
   );
+  const named = listed[0]?.named;
+  if (named !== undefined && listed[0] !== undefined) return { session: named, client: listed[0].client, url: listed[0].client.url, opened: false, remoteHosts };
   const all = listed.flatMap((l) => l.sessions);
   const matches = pick(all, selector);
   const what = describeSelector(selector.sessionId !== undefined ? { sessionId: selector.sessionId } : selector.file !== undefined ? { file: selector.file } : {});
@@ -233,3 +242,4 @@ export async function findSession(selector: FindSessionSelector = {}, options: F
 export function isOwnedSession(session: NotebookSession): session is OwnedSession {
   return session instanceof OwnedSession;
 }
+

@@ -14,6 +14,7 @@ import { envToken } from "./env-token.js";
 import type { SessionContext } from "./context.js";
 import { NotebookSession } from "./notebook.js";
 import type { SessionInfo } from "./types.js";
+import { authorizationHeader } from "../http/auth.js";
 
 /** Options of `client.openSession()`. */
 export interface OpenSessionOptions {
@@ -108,7 +109,7 @@ function connectWs(ctx: SessionContext, params: Record<string, string>, token: s
   url.protocol = base.protocol === "https:" ? "wss:" : "ws:";
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   // Node's WebSocket (undici) accepts headers, which keeps the token out of the URL.
-  const init = token === undefined ? undefined : { headers: { Authorization: `Bearer ${token}` } };
+  const init = token === undefined ? undefined : { headers: { Authorization: authorizationHeader(token) } };
   const socket = new WebSocket(url, init as unknown as string[]);
   let resolveReady!: (m: Record<string, unknown>) => void;
   let rejectReady!: (e: unknown) => void;

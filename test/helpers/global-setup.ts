@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -36,6 +36,12 @@ export default async function setup(project: TestProject) {
     }
     await rm(tmp, { recursive: true, force: true });
     if (left.length > 0) {
+      const described = await Promise.all(
+        left.map(async (pid) => {
+          const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+          return `${pid} (${cmdline.split("\0").filter(Boolean).join(" ").slice(0, 200)})`;
+        }),
+      );
       for (const pid of left) {
         try {
           process.kill(pid, "SIGKILL");
@@ -43,7 +49,7 @@ export default async function setup(project: TestProject) {
           /* gone */
         }
       }
-      throw new Error(`marimo processes outlived the suite: ${left.join(", ")}`);
+      throw new Error(`marimo processes outlived the suite: ${described.join(", ")}`);
     }
   };
 }

@@ -40,6 +40,22 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Pro
   }
 }
 
+/** One cell, named `load` in the file. */
+const NAMED_NOTEBOOK = `import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def load():
+    base = 20
+    return (base,)
+
+
+if __name__ == "__main__":
+    app.run()
+`;
+
 let server: MarimoServer;
 let client: MarimoClient;
 let owned: OwnedSession;
@@ -48,7 +64,13 @@ let nb: NotebookSession;
 
 beforeAll(async () => {
   server = await startMarimo({
-    notebooks: { "simple.py": SIMPLE_NOTEBOOK, "built.py": EMPTY_NOTEBOOK, "raw.py": SIMPLE_NOTEBOOK, "raw-save.py": EMPTY_NOTEBOOK },
+    notebooks: {
+      "simple.py": SIMPLE_NOTEBOOK,
+      "built.py": EMPTY_NOTEBOOK,
+      "raw.py": SIMPLE_NOTEBOOK,
+      "raw-save.py": EMPTY_NOTEBOOK,
+      "named.py": NAMED_NOTEBOOK,
+    },
   });
   client = connect(server.url);
   owned = await client.openSession({ file: "simple.py" });
@@ -204,6 +226,28 @@ describe(`marimo ${VERSION}: the capability table`, () => {
     // Never read: marimo's guard refuses, nothing is applied.
     await expect(editing).rejects.toBeInstanceOf(StaleCellsError);
     expect((await raw.cell(id))?.code).toBe("x = 1");
+  });
+
+  it(`cells named in the file ${has("fileCellNames") ? "read with their names" : "read with name null, and a read by name is refused"}`, async () => {
+    const opened = await client.openSession({ file: "named.py" });
+    try {
+      const named = await client.session({ file: `${server.dir}/named.py` });
+      const cells = await named.cells();
+      expect(cells.map((c) => [c.name, c.code])).toEqual([[has("fileCellNames") ? "load" : null, "base = 20"]]);
+      const byName = named.cell({ name: "load" });
+      if (!has("fileCellNames")) {
+        await expectRefused(byName, "fileCellNames");
+        // A string that is no id is looked up by name too, and refused the same way.
+        await expectRefused(named.cell("load"), "fileCellNames");
+        // Ids still work.
+        expect((await named.cell(cells[0]?.id ?? ""))?.code).toBe("base = 20");
+        return;
+      }
+      expect((await byName)?.id).toBe(cells[0]?.id);
+      expect(await named.cell({ name: "missing" })).toBeUndefined();
+    } finally {
+      await opened.close();
+    }
   });
 
   it(`expandOutput ${has("expandOutput") ? "is applied" : "is refused"}`, async () => {

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { LaunchError, launchServer, type LaunchedServer, MarimoNotFoundError } from "../../src/index.js";
+import { connect, LaunchError, launchServer, type LaunchedServer, MarimoNotFoundError } from "../../src/index.js";
 import { startOnce } from "../../src/launch/wait.js";
 import { listeningPorts, pickPort } from "../../src/launch/ports.js";
 import { has, VERSION } from "../helpers/feature.js";
@@ -17,12 +17,6 @@ import {
   startMarimo,
   stopAll,
 } from "../helpers/marimo-server.js";
-
-/**
- * Skew protection for servers whose registry entry or session list a test reads: marimo
- * before `skewFreeSessionList` (0.22.3) registers and lists sessions only without it.
- */
-const LISTABLE = has("skewFreeSessionList") ? {} : { skewProtection: false };
 
 const started: LaunchedServer[] = [];
 
@@ -67,7 +61,7 @@ describe("launchServer against real marimo", () => {
   it("starts an explicit command, registers, answers, and stop() leaves no process", async () => {
     const iso = await isolatedEnv();
     const { notebook } = await notebookDir();
-    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env, ...LISTABLE });
+    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env });
     started.push(server);
     expect(server.runner).toBe("command");
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -75,10 +69,23 @@ describe("launchServer against real marimo", () => {
     expect(server.version).toBe(VERSION);
     expect(server.argv).toContain("--no-token");
     expect(server.argv).toContain("--headless");
+    if (has("skewFreeSessionList")) {
+      expect(server.argv).not.toContain("--no-skew-protection");
+      expect(server.notes).toEqual([]);
+    } else {
+      // Before 0.22.3 a skew-protected server stays out of the registry: it was started again without.
+      expect(server.argv).toContain("--no-skew-protection");
+      expect(server.notes.join(" ")).toMatch(new RegExp(`marimo ${VERSION.replaceAll(".", "\\.")} keeps a skew-protected server out of the registry.*skewProtection: true`));
+    }
     const health = await fetch(`${server.url}/health`);
     expect(await health.json()).toEqual({ status: "healthy" });
     expect(await readdir(iso.registryDir)).toEqual([`${server.serverId.replace(":", "_")}.json`]);
     expect((await iso.processes()).length).toBeGreaterThan(0);
+    // A kernel: marimo's kernel process calls setsid(), leaving the server's process group,
+    // so stop() must find it by ancestry (on 0.21.1 it outlived a group-only stop).
+    const owned = await connect(server.url).openSession({});
+    expect((await owned.execute("import os\nprint(os.getpgrp() == os.getpid())")).stdout).toBe("True\n");
+    await owned.close();
 
     await server.stop();
     expect(await iso.processes()).toEqual([]);
@@ -97,7 +104,7 @@ describe("launchServer against real marimo", () => {
     await writeFile(notebook, SIMPLE_NOTEBOOK);
     const emptyBin = await makeTempDir("launch-path-");
     const iso = await isolatedEnv({ PATH: emptyBin });
-    const server = await launchServer({ notebook, cwd: project, headless: true, env: iso.env, ...LISTABLE });
+    const server = await launchServer({ notebook, cwd: project, headless: true, env: iso.env });
     started.push(server);
     expect(server.runner).toBe("project_venv");
     expect(server.argv[0]).toBe(join(project, ".venv", "bin", "marimo"));
@@ -111,7 +118,7 @@ describe("launchServer against real marimo", () => {
     const iso = await isolatedEnv();
     const [a, b] = await Promise.all([notebookDir(), notebookDir()]);
     const servers = await Promise.all(
-      [a, b].map((nb) => launchServer({ command: [MARIMO_BIN], notebook: nb.notebook, headless: true, env: iso.env, ...LISTABLE })),
+      [a, b].map((nb) => launchServer({ command: [MARIMO_BIN], notebook: nb.notebook, headless: true, env: iso.env })),
     );
     started.push(...servers);
     expect(new Set(servers.map((s) => s.url)).size).toBe(2);
@@ -247,7 +254,7 @@ describe("launchServer against real marimo", () => {
     expect(await iso.processes()).toEqual([]);
 
     const late = new AbortController();
-    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env, signal: late.signal, ...LISTABLE });
+    const server = await launchServer({ command: [MARIMO_BIN], notebook, headless: true, env: iso.env, signal: late.signal });
     started.push(server);
     // Start a kernel too, so the tree has more than the server in it.
     const session = await openRawSession({ url: server.url, token: undefined }, { sessionId: "s_launch1" });

@@ -40,7 +40,7 @@ import {
   startMarimo,
   stopAll,
 } from "../helpers/marimo-server.js";
-import { itWhen } from "../helpers/feature.js";
+import { has, itWhen } from "../helpers/feature.js";
 import { cliPath, NODE, prepareCli, runCli } from "./cli-helpers.js";
 
 /** A fresh token per run, so a leak cannot hide behind a fixed string. Never printed. */
@@ -212,7 +212,9 @@ describe("the token never reaches a process's argv", () => {
     // Long enough (1.5 s) for the scanner to read the CLI's own command line many times.
     const code = "import time\ntime.sleep(1.5)\nprint('ran')";
     try {
-      const byUrl = await runCli(["exec", "--url", tokenServer.url, "-c", code], { env });
+      // Before 0.22.3 a token server lists no sessions: the session is named.
+      const named = has("skewFreeSessionList") ? [] : ["--session", raw.sessionId];
+      const byUrl = await runCli(["exec", "--url", tokenServer.url, ...named, "-c", code], { env });
       expect({ code: byUrl.code, stdout: byUrl.stdout }).toEqual({ code: 0, stdout: "ran\n" });
       const discovered = await runCli(["exec", "-c", code], { env });
       expect({ code: discovered.code, stdout: discovered.stdout }).toEqual({ code: 0, stdout: "ran\n" });
@@ -274,7 +276,14 @@ describe("the token never reaches a process's argv", () => {
         jsonrpc: "2.0",
         id: 3,
         method: "tools/call",
-        params: { name: "execute_code", arguments: { code: "import time\ntime.sleep(1.5)\nprint('ran over mcp')" } },
+        params: {
+          name: "execute_code",
+          arguments: {
+            code: "import time\ntime.sleep(1.5)\nprint('ran over mcp')",
+            // Before 0.22.3 a token server lists no sessions: the session is named.
+            ...(has("skewFreeSessionList") ? {} : { session: raw.sessionId }),
+          },
+        },
       });
       const executed = await reply(3);
       expect(executed.result?.isError).not.toBe(true);
@@ -392,7 +401,7 @@ describe("a non-loopback URL", () => {
       // With allowRemote the same address is reached, token and all (the caller chose it).
       await connect(`http://${external}:${port}`, { token: TOKEN, allowRemote: true }).sessions();
       expect(requests).toHaveLength(1);
-      expect(requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      expect(requests[0]?.headers.authorization).toBe(`Basic ${btoa(`marimo-pair:${TOKEN}`)}`);
     }
     figures["remoteRefused"] = { urls: remote.length, requests: 0 };
   });
@@ -437,7 +446,8 @@ describe("bounded against real marimo", () => {
   }, 60_000);
 
   it("an SSE event beyond maxBufferSize ends the call with a ProtocolError; smaller events pass", async () => {
-    const nb = await connect(tokenServer.url, { token: TOKEN }).session();
+    // Before 0.22.3 a token server lists no sessions: the session is named.
+    const nb = await connect(tokenServer.url, { token: TOKEN }).session(has("skewFreeSessionList") ? {} : { sessionId: raw.sessionId });
     const big = "import sys\nsys.stdout.write('y' * 900_000)\nsys.stdout.flush()";
     // The event is real and large: with the default limit it arrives whole.
     expect((await nb.execute(big, { timeoutMs: 60_000 })).stdout).toHaveLength(900_000);

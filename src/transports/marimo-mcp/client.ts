@@ -16,11 +16,12 @@ import { parseWire } from "../../schemas/parse.js";
 import { loadMcpClient } from "../../mcp-sdk.js";
 import { type McpSessionContext, McpNotebookSession } from "./session.js";
 import { McpCallResultSchema, McpListSessionsSchema } from "./wire.js";
+import { authorizationHeader } from "../../http/auth.js";
 
 /** Options of {@link connectMcp}. */
 export interface McpConnectOptions {
   /**
-   * The server's token, sent as `Authorization: Bearer` (never in the URL).
+   * The server's token, sent in an `Authorization: Basic` header (never in the URL).
    * @default process.env.MARIMO_TOKEN
    */
   token?: string | undefined;
@@ -229,7 +230,7 @@ export async function connectMcp(server: string | URL | DiscoveredServer, option
   const endpoint = new URL(MARIMO_MCP_PATH, base.origin);
   const { Client, StreamableHTTPClientTransport } = await loadMcpClient();
   const transport = new StreamableHTTPClientTransport(endpoint, {
-    ...(token === undefined ? {} : { requestInit: { headers: { Authorization: `Bearer ${token}` } } }),
+    ...(token === undefined ? {} : { requestInit: { headers: { Authorization: authorizationHeader(token) } } }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
   const client = new Client({ name: "marimo-pair", version: "0" }, { capabilities: {} });

@@ -140,8 +140,8 @@ describe("HTTP errors before the stream", () => {
     expect((error as Error).message).not.toContain(token);
     expect(JSON.stringify(error)).not.toContain(token);
     expect(String((error as Error).stack)).not.toContain(token);
-    // The token was sent, as a bearer header.
-    expect(server.seen(EXECUTE)[0]?.headers.authorization === `Bearer ${token}`).toBe(true);
+    // The token was sent, as the password of a Basic header.
+    expect(server.seen(EXECUTE)[0]?.headers.authorization === `Basic ${btoa(`marimo-pair:${token}`)}`).toBe(true);
   });
 
   fault("'Invalid session id' on a session selected by file → re-resolved, retried once, succeeds", async () => {

@@ -103,7 +103,7 @@ describe("the node:http transport", () => {
     expect(await http.json("POST", "/json", z.object({ a: z.number() }), { json: { q: 1 }, searchParams: { x: "y z" } })).toEqual({ a: 1 });
     const request = seen.at(-1)!;
     expect(request.url).toBe("/json?x=y+z");
-    expect(request.headers["authorization"]).toBe("Bearer t0k");
+    expect(request.headers["authorization"]).toBe(`Basic ${btoa("marimo-pair:t0k")}`);
     expect(request.headers["accept"]).toBe("application/json");
     expect(request.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(request.body)).toEqual({ q: 1 });
