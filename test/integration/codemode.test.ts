@@ -255,6 +255,28 @@ describe("code mode against real marimo", () => {
     expect(scaled).toBe(has("batchRegistersCells") ? "22" : undefined);
   });
 
+  it("lists in ran only cells marimo ran: a disabled cell and its dependent are not", async () => {
+    const ex = executor(await notebook("raw.py"));
+    const result = await applyPlan(
+      ex,
+      codeMode((b) => {
+        const off = b.createCell("disabled_x = 1", { disabled: true });
+        const after = b.createCell("disabled_y = disabled_x + 1");
+        b.runCell(off);
+        b.runCell(after);
+      }),
+    );
+    // marimo skips both (its own summary line still says it re-ran the disabled one).
+    expect(result.ran).toEqual([]);
+    expect(result.cells).toHaveLength(2);
+    expect(result.cells.map((c) => c.status)).not.toContain("idle");
+    const variables = (await readVariables(ex)).filter((v) => v.name.startsWith("disabled_"));
+    expect(variables.map((v) => [v.name, v.defined])).toEqual([
+      ["disabled_x", false],
+      ["disabled_y", false],
+    ]);
+  });
+
   it("refuses multiply-defined names, cycles and syntax errors with nothing applied", async () => {
     const ex = executor(await notebook("graph.py"));
     const first = await applyPlan(ex, codeMode((b) => b.runCell(b.createCell("shared = 1"))));
