@@ -76,7 +76,8 @@ export type MarimoFeatureId =
   | "stableSessionIds"
   | "runRegistersCells"
   | "consoleBeforeDone"
-  | "fileCellNames";
+  | "fileCellNames"
+  | "batchRegistersCells";
 
 /** One row of the capability table. */
 export interface MarimoFeature {
@@ -180,6 +181,13 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     since: "0.24.0",
     feature: "marimo's own `cm.capabilities()` in `nb.capabilities()`",
     before: "`marimoCapabilities` is `null`",
+  },
+  batchRegistersCells: {
+    since: "0.25.2",
+    feature:
+      "a code-mode batch that also changes cells runs every cell it names, registering those no browser has run (and their ancestors) first",
+    before:
+      "marimo runs only the named cells its graph already holds and leaves the others `stale`, and keeps an edited never-run cell's old code for the next run to register again; the SDK drops that old code and runs the cells left over right after, in a second, run-only batch in the same execute (after the batch's UI values are set)",
   },
 };
 

@@ -159,6 +159,44 @@ def _mp_packages(ctx, ops):
     return result, listed is not None
 
 
+async def _mp_finish_runs(ctx, doc):
+    # For marimo < 0.25.2, after the batch. (1) A cell no browser had run keeps its old code in
+    # the kernel's cache of cells not yet run after the batch registered its new code, and the
+    # next run of a dependent would register the old code again: retire it, as marimo 0.25.2
+    # does. (2) In a batch that also changes cells marimo runs only the named cells its graph
+    # holds and leaves the others stale: run those now in a run-only batch, where marimo
+    # registers them (and never-run ancestors) as for any run.
+    graph = ctx.graph
+    pending = getattr(getattr(ctx, "_kernel", None), "_uninstantiated_execution_requests", None)
+    if isinstance(pending, dict):
+        for cid in doc["edited"]:
+            if cid in graph.cells:
+                pending.pop(cid, None)
+    present = set(_mp_cell_id(c) for c in _mp_cells(ctx))
+    left = [cid for cid in dict.fromkeys(doc["ran"]) if cid in present and cid not in graph.cells]
+    if left:
+        async with _mp_cm.get_context() as again:
+            for cid in left:
+                again.run_cell(cid)
+
+
+def _mp_ran(ctx, ran):
+    # The run targets marimo ran: registered in its graph, and not left stale or disabled.
+    graph = ctx.graph
+    result = []
+    for cid in dict.fromkeys(ran):
+        if cid not in graph.cells:
+            continue
+        try:
+            status = ctx.cells[cid].status
+        except Exception:
+            status = None
+        if status is not None and str(status) in ("stale", "disabled"):
+            continue
+        result.append(cid)
+    return result
+
+
 def _mp_report(ctx, doc, ui_names, package_ops):
     graph = ctx.graph
     watch = set(doc["created"].values()) | set(doc["edited"]) | set(doc["moved"]) | set(doc["ran"])
@@ -177,6 +215,7 @@ def _mp_report(ctx, doc, ui_names, package_ops):
             doc["cells"].append(_mp_cell_state(cell))
     if package_ops:
         doc["packages"], doc["packages_listed"] = _mp_packages(ctx, package_ops)
+    doc["ran"] = _mp_ran(ctx, doc["ran"])
 `;
 
 /** Prints a kept batch result again (see `_mp_emit(..., keep=True)`); `NONCE` is replaced by a literal. */

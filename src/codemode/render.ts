@@ -210,6 +210,23 @@ function renderOperation(op: PlanOperation, index: number, version: string | und
   }
 }
 
+/**
+ * Before `batchRegistersCells`, a batch that also changes cells leaves the cells it runs that
+ * no browser has run yet `stale`, and an edited never-run cell's old code waits in the kernel
+ * to be registered again by the next run: the batch retires that code and runs those cells in
+ * a second, run-only batch (`_mp_finish_runs`).
+ */
+function finishRuns(plan: RenderablePlan, version: string | undefined): string[] {
+  if (supports(version, FEATURE_SINCE.batchRegistersCells)) return [];
+  if (!plan.operations.some((op) => op.kind === "runCell" || op.kind === "editCell")) return [];
+  return [
+    "    try:",
+    "        await _mp_finish_runs(_mp_ctx, _mp_doc)",
+    "    except Exception as _mp_exc:",
+    `        _mp_doc["report_error"] = "running the cells marimo left unrun failed: " + type(_mp_exc).__name__ + ": " + str(_mp_exc)`,
+  ];
+}
+
 function contextArgs(plan: RenderablePlan, version: string | undefined): string {
   const args: string[] = [];
   if (plan.options.skipValidation) {
@@ -266,6 +283,7 @@ export function renderPlan(plan: RenderablePlan, options: ToPythonOptions = {}):
     "except Exception as _mp_exc:",
     `    _mp_doc["error"] = _mp_failure(_mp_exc, _mp_phase, _mp_sources, _mp_labels, globals().get("_mp_ctx"))`,
     "else:",
+    ...finishRuns(plan, version),
     "    try:",
     `        _mp_report(_mp_ctx, _mp_doc, [${uiNames.map(pyStr).join(", ")}], ${packageOps(plan.operations)})`,
     "    except Exception as _mp_exc:",

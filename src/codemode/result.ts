@@ -76,7 +76,11 @@ export interface ApplyResult {
   deleted: string[];
   /** Ids of moved cells. */
   moved: string[];
-  /** Ids of cells the plan ran explicitly (descendants that ran reactively are in `cells`). */
+  /**
+   * Ids of cells the plan ran explicitly and marimo ran (descendants that ran reactively are
+   * in `cells`). A cell marimo left unrun (`stale` or `disabled` afterwards) is not listed;
+   * its status is in `cells`.
+   */
   ran: string[];
   /** Variables whose UI elements were set. */
   uiUpdated: string[];
@@ -94,7 +98,10 @@ export interface ApplyResult {
   stdout: string;
   /** stderr of the batch (tracebacks of cells that raised). */
   stderr: string;
-  /** Set when the batch was applied but reading the cell states afterwards failed. */
+  /**
+   * Set when the batch was applied but a step after it failed: reading the cell states, or
+   * (marimo < 0.25.2) running the cells marimo left unrun in a batch that changed cells.
+   */
   reportError?: string;
   /**
    * A plan that puts back what this batch changed: `nb.apply(result.undo)`. It first checks

@@ -107,7 +107,7 @@ export const BatchDocumentSchema = z.lazy(() => z.looseObject({
   packages_listed: z.optional(z.boolean()),
   cells: z.array(CellStateSchema),
   error: z.optional(BatchErrorSchema),
-  /** Set when the batch was applied but reading the cells afterwards failed. */
+  /** Set when the batch was applied but a step after it failed (running the cells marimo left unrun, reading the cells). */
   report_error: z.optional(z.string()),
   /** What an undo needs; missing when reading the notebook after the batch failed. */
   undo: z.optional(UndoCaptureSchema),

@@ -35,7 +35,7 @@ if __name__ == "__main__":
     app.run()
 `;
 
-const FILES = ["build.py", "stale.py", "graph.py", "packages.py", "ui.py", "embed.py"] as const;
+const FILES = ["build.py", "stale.py", "raw.py", "graph.py", "packages.py", "ui.py", "embed.py"] as const;
 type NotebookFile = (typeof FILES)[number];
 
 let server: MarimoServer;
@@ -44,7 +44,7 @@ const sessions = new Map<NotebookFile, OwnedSession>();
 
 beforeAll(async () => {
   const notebooks: Record<string, string> = {};
-  for (const file of FILES) notebooks[file] = file === "stale.py" ? LOADED_NOTEBOOK : EMPTY_NOTEBOOK;
+  for (const file of FILES) notebooks[file] = file === "stale.py" || file === "raw.py" ? LOADED_NOTEBOOK : EMPTY_NOTEBOOK;
   server = await startMarimo({ notebooks });
   client = connect(server.url);
 });
@@ -193,7 +193,21 @@ describe("code mode against real marimo", () => {
       codeMode((b) => (b.editCell(target, { code: "base = 11" }), b.runCell(target), b.runCell(dependent))),
     );
     expect(edited.edited).toEqual([target]);
+    // Both ran, on every release: before batchRegistersCells marimo leaves the dependent stale
+    // (see the next test) and the SDK runs it in a second batch.
+    expect(edited.ran).toEqual([target, dependent]);
     expect(edited.cells.map((c) => [c.id, c.status])).toEqual([
+      [target, "idle"],
+      [dependent, "idle"],
+    ]);
+    expect(edited.failed).toEqual([]);
+    expect(edited.reportError).toBeUndefined();
+    expect((await readVariables(ex)).find((v) => v.name === "scaled")?.repr).toBe("22");
+    // Running the dependent again keeps the edited code (marimo < 0.25.2 kept the old code of a
+    // never-run cell after an edit, and the next run registered it again: base = 10).
+    const again = await applyPlan(ex, codeMode((b) => b.runCell(dependent)));
+    expect(again.ran).toEqual([dependent]);
+    expect((await readCells(ex, { code: false })).map((c) => [c.id, c.status])).toEqual([
       [target, "idle"],
       [dependent, "idle"],
     ]);
@@ -214,6 +228,53 @@ describe("code mode against real marimo", () => {
     // skipStalenessCheck overwrites on purpose.
     const forced = await applyPlan(ex, codeMode((b) => b.editCell(target, { code: "base = 13" }), { skipStalenessCheck: true }));
     expect(forced.edited).toEqual([target]);
+  });
+
+  it(`marimo's own code mode ${has("batchRegistersCells") ? "runs" : "leaves stale"} a never-run cell named by a batch that edits another`, async () => {
+    // What the SDK works around before batchRegistersCells: the same batch as above, written
+    // by hand. marimo < 0.25.2 runs only the named cells its graph holds (the edited one).
+    const session = await notebook("raw.py");
+    const ex = executor(session);
+    const [target, dependent] = (await readCells(ex, { code: false })).map((c) => c.id);
+    const raw = await session.execute(
+      [
+        "import marimo._code_mode as _cm",
+        "async with _cm.get_context(skip_staleness_check=True) as _ctx:",
+        `    _ctx.edit_cell(${JSON.stringify(target)}, code="base = 11")`,
+        `    _ctx.run_cell(${JSON.stringify(target)})`,
+        `    _ctx.run_cell(${JSON.stringify(dependent)})`,
+      ].join("\n"),
+    );
+    expect(raw.stderr).toBe("");
+    const cells = await readCells(ex, { code: false });
+    expect(cells.map((c) => [c.id, c.status])).toEqual([
+      [target, "idle"],
+      [dependent, has("batchRegistersCells") ? "idle" : "stale"],
+    ]);
+    const scaled = (await readVariables(ex)).find((v) => v.name === "scaled")?.repr;
+    expect(scaled).toBe(has("batchRegistersCells") ? "22" : undefined);
+  });
+
+  it("lists in ran only cells marimo ran: a disabled cell and its dependent are not", async () => {
+    const ex = executor(await notebook("raw.py"));
+    const result = await applyPlan(
+      ex,
+      codeMode((b) => {
+        const off = b.createCell("disabled_x = 1", { disabled: true });
+        const after = b.createCell("disabled_y = disabled_x + 1");
+        b.runCell(off);
+        b.runCell(after);
+      }),
+    );
+    // marimo skips both (its own summary line still says it re-ran the disabled one).
+    expect(result.ran).toEqual([]);
+    expect(result.cells).toHaveLength(2);
+    expect(result.cells.map((c) => c.status)).not.toContain("idle");
+    const variables = (await readVariables(ex)).filter((v) => v.name.startsWith("disabled_"));
+    expect(variables.map((v) => [v.name, v.defined])).toEqual([
+      ["disabled_x", false],
+      ["disabled_y", false],
+    ]);
   });
 
   it("refuses multiply-defined names, cycles and syntax errors with nothing applied", async () => {

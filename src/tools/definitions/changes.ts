@@ -121,7 +121,7 @@ export async function applyAndDescribe(
     if (out.text.trim() !== "") lines.push("--- stdout ---", out.text.trimEnd());
     if (err.text.trim() !== "") lines.push("--- stderr ---", err.text.trimEnd());
   }
-  if (result.reportError !== undefined) lines.push(`(Applied, but reading the cells afterwards failed: ${result.reportError})`);
+  if (result.reportError !== undefined) lines.push(`(Applied, but a step afterwards failed: ${result.reportError})`);
   if (result.cannotUndo.length > 0) lines.push(`(undo_last_batch cannot put back: ${result.cannotUndo.join("; ")})`);
   return ok(lines.join("\n"), {
     url,
@@ -142,6 +142,12 @@ function cellName(target: unknown): string {
   return t.id ?? t.name ?? "";
 }
 
+/** How a summary says whether the cell was run: only what marimo did (`result.ran`). */
+function runText(result: ApplyResult, run: boolean | undefined, notRun: string): string {
+  if (run !== true) return notRun;
+  return result.ran.length > 0 ? " and ran it" : "; marimo did not run it (its status is below)";
+}
+
 /** The `create_cell` tool. */
 export function createCellTool(env: ToolEnv): ToolDefinition {
   return defineTool({
@@ -158,7 +164,7 @@ export function createCellTool(env: ToolEnv): ToolDefinition {
       if (input.run === true) operations.push({ op: "run_cell", cell: { ref: "new" } });
       return applyOperations(env, targetOf(input), {
         operations,
-        summary: (_r, created) => `Created cell ${created[0] ?? "?"}${input.run === true ? " and ran it" : " (not run; run_cell runs it)"}.`,
+        summary: (r, created) => `Created cell ${created[0] ?? "?"}${runText(r, input.run, " (not run; run_cell runs it)")}.`,
         show: (_r, created) => (input.run === true ? created.slice(0, 1) : []),
       }, context);
     },
@@ -180,7 +186,7 @@ export function editCellTool(env: ToolEnv): ToolDefinition {
       if (input.run === true) operations.push({ op: "run_cell", cell: input.cell });
       return applyOperations(env, targetOf(input), {
         operations,
-        summary: (r) => `Edited cell ${r.edited[0] ?? cellName(input.cell)}${input.run === true ? " and ran it" : " (not run)"}.`,
+        summary: (r) => `Edited cell ${r.edited[0] ?? cellName(input.cell)}${runText(r, input.run, " (not run)")}.`,
         show: (r) => (input.run === true ? r.edited.slice(0, 1) : []),
       }, context);
     },
@@ -197,7 +203,7 @@ export function runCellTool(env: ToolEnv): ToolDefinition {
     run: (input: z.output<typeof RunCellInput>, context) =>
       applyOperations(env, targetOf(input), {
         operations: [{ op: "run_cell", cell: input.cell }],
-        summary: (r) => `Ran cell ${r.ran[0] ?? cellName(input.cell)}.`,
+        summary: (r) => (r.ran[0] === undefined ? `marimo did not run cell ${cellName(input.cell)}; its status is below.` : `Ran cell ${r.ran[0]}.`),
         show: (r) => r.ran.slice(0, 1),
       }, context),
   });

@@ -48,6 +48,20 @@ describe("version gates of toPython", () => {
     expect(() => plan.toPython({ marimoVersion: "0.25.0" })).toThrow(/expandOutput is unsupported on marimo 0\.25\.0/);
   });
 
+  it("runs the cells marimo left unrun in a second batch before 0.25.2, for plans that run or edit cells", () => {
+    const run = codeMode((b) => (b.editCell("a", { code: "x = 2" }), b.runCell("a"), b.runCell("b")));
+    const second = "await _mp_finish_runs(_mp_ctx, _mp_doc)";
+    expect(run.toPython({ marimoVersion: "0.25.1" })).toContain(second);
+    expect(run.toPython({ marimoVersion: "0.23.7" })).toContain(second);
+    expect(run.toPython({ marimoVersion: "0.25.2" })).not.toContain(second);
+    expect(run.toPython()).not.toContain(second);
+    // An edit alone still retires the old code marimo keeps for a never-run cell.
+    expect(codeMode((b) => b.editCell("a", { code: "x = 2" })).toPython({ marimoVersion: "0.24.2" })).toContain(second);
+    expect(codeMode((b) => b.createCell("x = 2")).toPython({ marimoVersion: "0.24.2" })).not.toContain(second);
+    // On every release the result lists only the run targets marimo ran.
+    expect(run.toPython({ marimoVersion: "0.25.2" })).toContain('doc["ran"] = _mp_ran(ctx, doc["ran"])');
+  });
+
   it("uses a fresh nonce per call unless one is given", () => {
     const plan = codeMode((b) => b.runCell("a"));
     const nonce = (code: string) => /_mp_emit\('([^']+)'/.exec(code)?.[1];
