@@ -77,7 +77,9 @@ export type MarimoFeatureId =
   | "runRegistersCells"
   | "consoleBeforeDone"
   | "fileCellNames"
-  | "batchRegistersCells";
+  | "batchRegistersCells"
+  | "executionEvents"
+  | "mcpOutputMimetype";
 
 /** One row of the capability table. */
 export interface MarimoFeature {
@@ -181,6 +183,17 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     since: "0.24.0",
     feature: "marimo's own `cm.capabilities()` in `nb.capabilities()`",
     before: "`marimoCapabilities` is `null`",
+  },
+  executionEvents: {
+    since: "0.25.2",
+    feature: "`execution` events in `nb.events()` (each cell run planned, running, completed) and the `outcome` of `completed_run`",
+    before: "no `execution` events arrive, and `completed_run.outcome` is `null`",
+  },
+  mcpOutputMimetype: {
+    since: "0.25.2",
+    feature: "marimo's MCP server names the mimetype of `execute_code`'s output (`output_mimetype`)",
+    before:
+      "the transport for marimo's MCP server labels output that starts with a tag `text/html` and anything else `text/plain` (marimo sends the HTML or the plain text of the output, without saying which)",
   },
   batchRegistersCells: {
     since: "0.25.2",

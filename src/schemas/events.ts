@@ -30,7 +30,7 @@ export const CellOpSchema = z.lazy(() => z.looseObject({
   timestamp: z.optional(z.number()),
 }));
 
-/** `execution` (marimo ≥ 0.25): an attempt to run a cell, `planned` → `running` → `completed`. */
+/** `execution` (marimo ≥ 0.25.2): an attempt to run a cell, `planned` → `running` → `completed`. */
 export const ExecutionSchema = z.lazy(() => z.looseObject({
   execution_id: z.string(),
   cell_id: z.string(),
@@ -78,7 +78,7 @@ export const NoticeSchema = z.lazy(() => z.looseObject({
   action: z.optional(z.nullable(z.string())),
 }));
 
-/** `completed-run`: one command's reactive cycle ended (outcome since marimo 0.25). */
+/** `completed-run`: one command's reactive cycle ended (outcome since marimo 0.25.2). */
 export const CompletedRunSchema = z.lazy(() => z.looseObject({
   run_id: z.optional(z.nullable(z.string())),
   outcome: z.optional(z.string()),

@@ -38,7 +38,7 @@ export interface CellEvent {
   runId: string | null;
 }
 
-/** An attempt to run a cell (marimo ≥ 0.25): `planned`, then `running`, then `completed`. @inline */
+/** An attempt to run a cell (marimo ≥ 0.25.2): `planned`, then `running`, then `completed`. @inline */
 export interface ExecutionEvent {
   type: "execution";
   op: "execution";
@@ -111,7 +111,7 @@ export interface CompletedRunEvent {
   type: "completed_run";
   op: "completed-run";
   runId: string | null;
-  /** `succeeded`, `failed` or `interrupted` (marimo ≥ 0.25), else null. */
+  /** `succeeded`, `failed` or `interrupted` (marimo ≥ 0.25.2), else null. */
   outcome: string | null;
   error: string | null;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ProtocolError, SessionOpenError, TimeoutError } from "../errors.js";
+import { AuthError, ProtocolError, ServerFlagsRequiredError, SessionOpenError, TimeoutError, UnsupportedVersionError } from "../errors.js";
 import { readSse, type SseMessage } from "../execute/sse.js";
 import { FEATURE_SINCE, isAtLeast } from "../version.js";
 import { CloseEventSchema, KernelMessageSchema, KernelReadySchema } from "../schemas/notifications.js";
@@ -199,9 +199,11 @@ export async function openSession(
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
   let transport = options.transport ?? "auto";
-  if (transport === "auto") {
+  if (transport !== "ws") {
     const version = await ctx.version(signal);
-    transport = isAtLeast(version, FEATURE_SINCE.sseSessions) ? "sse" : "ws";
+    const sse = isAtLeast(version, FEATURE_SINCE.sseSessions);
+    if (transport === "sse" && !sse) throw new UnsupportedVersionError('openSession({ transport: "sse" })', version, FEATURE_SINCE.sseSessions);
+    transport = sse ? "sse" : "ws";
   }
   const connectionId = options.connectionId ?? randomConnectionId("s", 6);
   const params: Record<string, string> = { session_id: connectionId };
@@ -220,13 +222,27 @@ export async function openSession(
     if (timeout.aborted) {
       throw new TimeoutError("total", timeoutMs, ctx.http.target("GET", `/${transport}`), "The kernel did not become ready.");
     }
+    // marimo refuses a WebSocket upgrade without the token by answering it over HTTP, which
+    // the socket shows only as 1006: ask over HTTP whether the token was the reason.
+    if (error instanceof SessionOpenError && error.closeCode === 1006) {
+      const refused = await ctx.listSessions(options.signal).then(
+        () => undefined,
+        (probe: unknown) => (probe instanceof AuthError ? probe : undefined),
+      );
+      if (refused !== undefined) throw refused;
+    }
     throw error;
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
   const ready = first["op"] === "kernel-ready" ? parseWire(KernelReadySchema, first, "kernel-ready") : undefined;
   const stableId = ready?.stable_session_id ?? null;
-  const sessions = await ctx.listSessions(options.signal);
+  // marimo < 0.22.3 with a token or skew protection lists no sessions: the id is known anyway.
+  const sessions = await ctx.listSessions(options.signal).catch((error: unknown) => {
+    if (error instanceof ServerFlagsRequiredError) return [];
+    connection.close();
+    throw error;
+  });
   const info: SessionInfo = sessions.find(
     (s) => (stableId !== null && s.stableId === stableId) || s.sessionId === connectionId,
   ) ?? { sessionId: connectionId, stableId, filename: options.file ?? null, path: null };

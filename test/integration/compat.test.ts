@@ -70,6 +70,7 @@ beforeAll(async () => {
       "raw.py": SIMPLE_NOTEBOOK,
       "raw-save.py": EMPTY_NOTEBOOK,
       "named.py": NAMED_NOTEBOOK,
+      "sse.py": EMPTY_NOTEBOOK,
     },
   });
   client = connect(server.url);
@@ -156,6 +157,14 @@ describe(`marimo ${VERSION}: the capability table`, () => {
     const first = await events.next();
     await events.return?.();
     expect(first.done).toBe(false);
+  });
+
+  it(`openSession over SSE ${has("sseSessions") ? "opens" : "is refused (auto takes the WebSocket)"}`, async () => {
+    const opening = client.openSession({ file: "sse.py", transport: "sse" });
+    if (!has("sseSessions")) return expectRefused(opening, "sseSessions");
+    const opened = await opening;
+    expect((await opened.execute("print('over sse')")).stdout).toBe("over sse\n");
+    await opened.close();
   });
 
   it(`nb.packages() ${has("packagesNamespace") ? "lists packages" : "is refused"}`, async () => {

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type MarimoClient, type NotebookEvent, type NotebookSession, outputImage, outputText, type OwnedSession, saveImage } from "../../src/index.js";
 import { unpackMimeBundle } from "../../src/outputs/decode.js";
-import { isAtLeast } from "../../src/version.js";
 import { describeWhen, expectRefused, has, itWhen, VERSION } from "../helpers/feature.js";
 import { makeTempDir, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
@@ -128,7 +127,7 @@ describeWhen("sseSessions")("nb.events() on a skew-protected server", () => {
     const phases = fresh.flatMap((e) => (e.type === "execution" && e.cellId === "pers" ? [e.phase] : []));
     // marimo's `execution` notification, and the outcome of a completed run, are absent in 0.24.2
     // and present in 0.25.2 (no capability-table row yet).
-    const executionEvents = isAtLeast(VERSION, "0.25.0");
+    const executionEvents = has("executionEvents");
     expect(phases).toEqual(executionEvents ? ["planned", "running", "completed"] : []);
     expect(fresh.find((e) => e.type === "completed_run")).toMatchObject({ outcome: executionEvents ? "succeeded" : null });
     await w.stop();

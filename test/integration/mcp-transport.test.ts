@@ -9,7 +9,6 @@ import { codeMode, connect, type ExecuteResult, type MarimoClient, type Notebook
 import { applyPlan } from "../../src/codemode/apply.js";
 import { readCells } from "../../src/codemode/reads.js";
 import { connectMcp, type MarimoMcpClient, type McpNotebookSession } from "../../src/tools.js";
-import { isAtLeast } from "../../src/version.js";
 import { has, itWhen, VERSION } from "../helpers/feature.js";
 import { type MarimoServer, openRawSession, type RawSession, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
@@ -66,9 +65,14 @@ describe("execute over marimo's MCP server agrees with HTTP", () => {
   it("1 + 1, with its mimetype", async () => {
     const { overHttp, overMcp } = await both("1 + 1");
     expect(overHttp.output).toEqual({ mimetype: "text/html", data: "<pre class='text-xs'>2</pre>" });
-    // marimo's MCP server names the mimetype from 0.25 (`output_mimetype`); before, the SDK says text/plain.
-    if (isAtLeast(VERSION, "0.25.0")) expect(overMcp.output).toEqual(overHttp.output);
-    else expect(overMcp.output).toEqual({ mimetype: "text/plain", data: overHttp.output.data });
+    // marimo's MCP server names the mimetype from mcpOutputMimetype (0.25.2); before, the SDK
+    // tells HTML by its leading tag, which gives the same answer here.
+    expect(overMcp.output).toEqual(overHttp.output);
+    // A plain-text output: an object that names its own mimetype.
+    const plain = "class _Plain:\n    def _mime_(self):\n        return ('text/plain', 'just text')\n_Plain()";
+    const text = await both(plain);
+    expect(text.overHttp.output).toEqual({ mimetype: "text/plain", data: "just text" });
+    expect(text.overMcp.output).toEqual(text.overHttp.output);
   });
 
   it("a SyntaxError is data", async () => {

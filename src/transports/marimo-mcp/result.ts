@@ -40,13 +40,21 @@ function clip(text: string, left: number): { kept: string; used: number; cut: bo
   return { kept: new TextDecoder().decode(bytes.subarray(0, end)), used: end, cut: true };
 }
 
+/**
+ * The mimetype of output from a marimo before 0.25.2, which sends a string without naming it:
+ * the output's HTML when it has HTML, else its plain text.
+ */
+function guessMimetype(data: string): string {
+  return /^\s*</.test(data) ? "text/html" : "text/plain";
+}
+
 /** Build the {@link McpExecuteResult} of one `execute_code` answer. */
 export function toExecuteResult(execution: McpExecution, maxOutputBytes: number): McpExecuteResult {
   const stdout = clip(execution.stdout.join(""), maxOutputBytes);
   const stderr = clip(execution.stderr.map(consoleText).join(""), maxOutputBytes - stdout.used);
   const output: ExecuteOutput =
     execution.success && execution.output !== null && execution.output !== undefined
-      ? { mimetype: execution.output_mimetype ?? "text/plain", data: execution.output }
+      ? { mimetype: execution.output_mimetype ?? guessMimetype(execution.output), data: execution.output }
       : EMPTY_OUTPUT;
   return {
     success: execution.success,

@@ -20,7 +20,7 @@ export type McpListSessions = z.infer<typeof McpListSessionsSchema>;
 
 /**
  * The result of `execute_code` (`CodeExecutionResult`). `output_mimetype` appeared in
- * marimo 0.25 (absent before).
+ * marimo 0.25.2 (absent before).
  */
 export const McpExecutionSchema = z.lazy(() => z.looseObject({
   success: z.boolean(),

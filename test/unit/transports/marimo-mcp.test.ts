@@ -41,9 +41,12 @@ describe("marimo MCP results", () => {
     expect(result.errors).toEqual(["division by zero"]);
   });
 
-  it("accept marimo < 0.25 results without output_mimetype", () => {
-    const result = toExecuteResult(McpExecutionSchema.parse({ success: true, output: "x", stdout: [], stderr: [], errors: [] }), 10);
-    expect(result.output).toEqual({ mimetype: "text/plain", data: "x" });
+  it("accept marimo < 0.25.2 results without output_mimetype: HTML is told by its leading tag", () => {
+    const parse = (output: string) => toExecuteResult(McpExecutionSchema.parse({ success: true, output, stdout: [], stderr: [], errors: [] }), 10);
+    expect(parse("x").output).toEqual({ mimetype: "text/plain", data: "x" });
+    expect(parse("1 < 2").output).toEqual({ mimetype: "text/plain", data: "1 < 2" });
+    expect(parse("<pre class='text-xs'>2</pre>").output).toEqual({ mimetype: "text/html", data: "<pre class='text-xs'>2</pre>" });
+    expect(parse("\n  <div>x</div>").output.mimetype).toBe("text/html");
   });
 
   it("bound stdout + stderr by UTF-8 bytes without cutting a character", () => {
