@@ -177,6 +177,24 @@ export async function waitForHealth(url: string, timeoutMs: number, isAlive: () 
 }
 
 const live = new Set<ChildProcess>();
+/** The tag of every server not yet stopped: its processes carry it, kernels that left its group too. */
+const unstopped = new Set<string>();
+
+/** SIGKILL every process tagged `serverTag` (kernels call setsid, so a group kill can miss them) until none is left. */
+async function killTagged(serverTag: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const left = await processesWithEnv("MARIMO_PAIR_SERVER", serverTag);
+    if (left.length === 0) return;
+    for (const other of left) {
+      try {
+        process.kill(other, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** Start a real `marimo edit` server. */
 export async function startMarimo(options: StartMarimoOptions = {}): Promise<MarimoServer> {
@@ -227,6 +245,7 @@ export async function startMarimo(options: StartMarimoOptions = {}): Promise<Mar
     },
   });
   live.add(child);
+  unstopped.add(serverTag);
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
@@ -268,19 +287,9 @@ export async function startMarimo(options: StartMarimoOptions = {}): Promise<Mar
     } catch {
       /* gone */
     }
-    for (let i = 0; i < 100; i++) {
-      const left = await processesWithEnv("MARIMO_PAIR_SERVER", serverTag);
-      if (left.length === 0) break;
-      // A process that left the group (a new session) is killed one by one.
-      for (const other of left) {
-        try {
-          process.kill(other, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // A process that left the group (a new session) is killed one by one.
+    await killTagged(serverTag);
+    unstopped.delete(serverTag);
     await rm(dir, { recursive: true, force: true });
     if (options.stateHome === undefined) await rm(stateHome, { recursive: true, force: true });
   };
@@ -347,6 +356,8 @@ export async function stopAll(): Promise<void> {
       }
     }),
   );
+  // marimo 0.21's kernels leave the group and, unlike later releases, do not notice the server die.
+  await Promise.all([...unstopped].map(async (tag) => (await killTagged(tag), unstopped.delete(tag))));
 }
 
 export interface RawSession {
