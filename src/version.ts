@@ -79,7 +79,8 @@ export type MarimoFeatureId =
   | "fileCellNames"
   | "batchRegistersCells"
   | "executionEvents"
-  | "mcpOutputMimetype";
+  | "mcpOutputMimetype"
+  | "singleInterrupt";
 
 /** One row of the capability table. */
 export interface MarimoFeature {
@@ -173,6 +174,12 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     since: "0.25.0",
     feature: "`SessionInfo.stableId` (`Marimo-Stable-Session-Id`): a session keeps its identity through a browser reload",
     before: "`stableId` is `null`; a session selected by file is looked up again after a reload",
+  },
+  singleInterrupt: {
+    since: "0.25.1",
+    feature: "an aborted execute interrupts its run once",
+    before:
+      "from 0.23.14 marimo sends the kernel two interrupts milliseconds apart for one aborted execute (0.21.1–0.23.13 send one): an `except KeyboardInterrupt:` or `finally:` block is interrupted again, and a second interrupt landing in marimo's own bookkeeping can hold the kernel up to 5 s or hang it until a restart; the SDK cannot prevent it",
   },
   expandOutput: {
     since: "0.25.1",

@@ -146,7 +146,7 @@ export class NotebookSession {
    *
    * The request starts immediately. The POST is never retried once marimo accepted it.
    * After an execution on this session was cut short (abort, timeout, `break`) through this
-   * client, the next one first waits (at most 5 s) until the interrupted run has ended, so the
+   * client, the next one first waits (at most 8 s) until the interrupted run has ended, so the
    * output it still flushes is not reported as the next execution's.
    *
    * On marimo < 0.23.16, whose concurrent executes on one session receive each other's
@@ -242,7 +242,7 @@ export class NotebookSession {
 
   /**
    * @internal The wait for a run this client cut short on this session, while it lasts: it
-   * resolves with the kernel state it ended on (`running` when its 5 s limit came first).
+   * resolves with the kernel state it ended on (`running` when its 8 s limit came first).
    */
   interruptedRun(): Promise<KernelState | undefined> | undefined {
     return this.#ctx.interrupted.get(this.#key());

@@ -10,8 +10,13 @@
 import { sleep } from "../sleep.js";
 import type { KernelState } from "./types.js";
 
-/** How long the wait for an interrupted run to end may take before the next call goes anyway. */
-export const SETTLE_LIMIT_MS = 5000;
+/**
+ * How long the wait for an interrupted run to end may take before the next call goes anyway.
+ * Longer than the 5 s marimo 0.23.14–0.25.0 can hold an interrupted run (its second interrupt
+ * landing in marimo's console flush, which gives up after 5 s; see `singleInterrupt` in
+ * src/version.ts): a limit of 5 s raced the end of that run and its last output.
+ */
+export const SETTLE_LIMIT_MS = 8000;
 /** Pause between two kernel-status probes. */
 const SETTLE_POLL_MS = 20;
 

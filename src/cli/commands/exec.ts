@@ -70,7 +70,7 @@ async function pump(run: ExecutionStream, io: CliIo, mode: ValueMode): Promise<n
 }
 
 /**
- * After Ctrl-C: wait until the interrupted run has ended (the session's own wait, at most 5 s;
+ * After Ctrl-C: wait until the interrupted run has ended (the session's own wait, at most 8 s;
  * a second Ctrl-C stops waiting), so the output it still flushes cannot land in the next
  * `exec`, and say so when the kernel keeps running.
  */
