@@ -179,7 +179,7 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     since: "0.25.1",
     feature: "an aborted execute interrupts its run once",
     before:
-      "from 0.23.14 marimo sends the kernel two interrupts milliseconds apart for one aborted execute (0.21.1–0.23.13 send one): an `except KeyboardInterrupt:` or `finally:` block is interrupted again, and a second interrupt landing in marimo's own bookkeeping can hold the kernel up to 5 s or hang it until a restart; the SDK cannot prevent it",
+      "from 0.23.14 marimo sends the kernel two interrupts milliseconds apart for one aborted execute (0.21.1–0.23.13 send one): an `except KeyboardInterrupt:` or `finally:` block is interrupted again, and a second interrupt landing in marimo's own bookkeeping can hold the kernel up to 5 s or hang it until a restart; an SDK abort closes the execute's connection, which is what makes marimo interrupt, so it meets this (`nb.interrupt()` sends one interrupt); the wait before the next execute outlasts the 5 s hold",
   },
   expandOutput: {
     since: "0.25.1",
