@@ -87,7 +87,7 @@ export const HINTS: Readonly<Record<HintCode, FaceHints>> = Object.freeze({
   },
   needs_server_flags: {
     library: "Or select the session by its id: client.session({ sessionId }) skips the listing.",
-    cli: "Or name the session with --url URL --session ID (the id from the notebook's browser tab), which skips the listing.",
+    cli: "Or name the session with --url URL --session ID, which skips the listing.",
     mcp: "Or pass url and the session's id in session, which skips the listing.",
   },
 });

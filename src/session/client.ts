@@ -22,7 +22,8 @@ import { servedNotebooks, type ServedNotebook } from "./workspace.js";
 export interface ConnectOptions {
   /**
    * The server's token (for servers started without `--no-token`), sent as the password of
-   * an `Authorization: Basic` header, which every marimo release accepts. Prefer the environment variable over a command-line argument.
+   * an `Authorization: Basic` header, which every marimo release accepts. Prefer the
+   * environment variable over a command-line argument.
    * @default process.env.MARIMO_TOKEN
    */
   token?: string | undefined;

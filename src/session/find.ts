@@ -139,7 +139,8 @@ export async function locateSession(selector: FindSessionSelector = {}, options:
         // A session named by id on a server that refuses to list (marimo < 0.22.3 with a token
         // or skew protection) is used as named: its first call tells whether marimo knows it.
         if (clients.length === 1 && error instanceof ServerFlagsRequiredError && selector.sessionId !== undefined) {
-          return { client, sessions: [], named: await client.session({ sessionId: selector.sessionId }, { signal }) };
+          const named = { sessionId: selector.sessionId, stableId: null, filename: null, path: null };
+          return { client, sessions: [], named: client.sessionOf(named, { sessionId: selector.sessionId }) };
         }
         if (clients.length === 1) throw error;
         problems.push(`${client.url} could not be asked: ${(error instanceof Error ? error.message : String(error)).split("\n")[0] ?? ""}`);
@@ -147,8 +148,8 @@ export async function locateSession(selector: FindSessionSelector = {}, options:
       }
     }),
   );
-  const named = listed[0]?.named;
-  if (named !== undefined && listed[0] !== undefined) return { session: named, client: listed[0].client, url: listed[0].client.url, opened: false, remoteHosts };
+  const [single] = listed;
+  if (single?.named !== undefined) return { session: single.named, client: single.client, url: single.client.url, opened: false, remoteHosts };
   const all = listed.flatMap((l) => l.sessions);
   const matches = pick(all, selector);
   const what = describeSelector(selector.sessionId !== undefined ? { sessionId: selector.sessionId } : selector.file !== undefined ? { file: selector.file } : {});
@@ -242,4 +243,3 @@ export async function findSession(selector: FindSessionSelector = {}, options: F
 export function isOwnedSession(session: NotebookSession): session is OwnedSession {
   return session instanceof OwnedSession;
 }
-
