@@ -179,7 +179,7 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     since: "0.25.1",
     feature: "an aborted execute interrupts its run once",
     before:
-      "from 0.23.14 marimo sends the kernel two interrupts milliseconds apart for one aborted execute (0.21.1–0.23.13 send one): an `except KeyboardInterrupt:` or `finally:` block is interrupted again, and a second interrupt landing in marimo's own bookkeeping can hold the kernel up to 5 s or hang it until a restart; an SDK abort closes the execute's connection, which is what makes marimo interrupt, so it meets this (`nb.interrupt()` sends one interrupt); the wait before the next execute outlasts the 5 s hold",
+      "from 0.23.14 marimo sends the kernel two interrupts milliseconds apart for one aborted execute (0.21.1–0.23.13 send one): an `except KeyboardInterrupt:` or `finally:` block is interrupted again, and a second interrupt landing in marimo's own bookkeeping can hold the kernel up to 5 s or hang it until a restart; the SDK stops an aborted execute with one interrupt of its own (`POST /api/kernel/interrupt`) and reads on to marimo's `done` before it closes the connection (at most 10 s), so marimo never sees it drop; an execute stream abandoned unread still closes at once",
   },
   expandOutput: {
     since: "0.25.1",
@@ -215,6 +215,12 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
 export const FEATURE_SINCE: { readonly [K in MarimoFeatureId]: string } = Object.fromEntries(
   Object.entries(MARIMO_FEATURES).map(([id, row]) => [id, row.since]),
 ) as { readonly [K in MarimoFeatureId]: string };
+
+/**
+ * The first marimo release that interrupts an aborted execute twice (when its connection
+ * drops); `singleInterrupt` is the first that does it once again.
+ */
+export const DOUBLE_INTERRUPT_SINCE = "0.23.14";
 
 /** The oldest marimo release the SDK supports. */
 export const OLDEST_SUPPORTED = "0.21.1";

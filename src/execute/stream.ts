@@ -7,7 +7,7 @@
  */
 import { ExecutionError, ProtocolError, type RequestTarget, StreamIncompleteError, TimeoutError } from "../errors.js";
 import { type DoneEvent, type ExecuteEvent, type ExecuteOutput, type LegacyDoneError, toExecuteEvent } from "./events.js";
-import { readSse } from "./sse.js";
+import { readSse, type SseMessage } from "./sse.js";
 import type { HttpResponse } from "../http/response.js";
 
 /** Options of `nb.stream()` and `nb.execute()`. */
@@ -69,8 +69,19 @@ export interface ExecuteResult {
   error?: LegacyDoneError;
 }
 
-/** How the stream obtains its HTTP response; receives the combined abort signal. */
+/** How the stream obtains its HTTP response; receives the signal that closes its connection. */
 export type StartExecution = (signal: AbortSignal) => Promise<HttpResponse>;
+
+/**
+ * @internal Stops a run cut short without closing its connection first: sends marimo one
+ * interrupt and resolves `true`, after which the stream reads on to marimo's `done` before
+ * it closes the connection; or resolves `false`, and the connection is closed at once (which
+ * is what makes marimo interrupt the kernel).
+ */
+export type InterruptInstead = () => Promise<boolean>;
+
+/** How long a stream stopped by {@link InterruptInstead} reads on for `done` before it closes anyway. */
+const DRAIN_LIMIT_MS = 10_000;
 
 /** How much of a body that is not an event stream is kept on the ProtocolError. */
 const RAW_EXCERPT_CHARS = 2000;
@@ -175,14 +186,29 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #gotDone = false;
   readonly #ended: Promise<void>;
+  /** Closes the HTTP connection; after an abort, once the run is stopped (see {@link InterruptInstead}). */
+  readonly #connection = new AbortController();
+  readonly #interruptInstead: InterruptInstead | undefined;
+  /** The event stream while it is read, and a read the iteration gave up on when aborted. */
+  #messages: AsyncIterator<SseMessage> | undefined;
+  #pending: Promise<IteratorResult<SseMessage>> | undefined;
+  readonly #closed: Promise<void>;
 
   /**
-   * @internal Use `nb.stream()`. `onCutShort` runs once when the connection is closed before
-   * `done` arrived (abort, a timer, `break`, an error), i.e. when marimo interrupts the kernel.
+   * @internal Use `nb.stream()`. `onCutShort` runs once when the execution ends before `done`
+   * arrived (abort, a timer, `break`, an error), i.e. when marimo interrupts the kernel;
+   * `interruptInstead` may stop the run before the connection is closed.
    */
-  constructor(target: RequestTarget, start: StartExecution, options: ExecuteOptions = {}, onCutShort?: () => void) {
+  constructor(
+    target: RequestTarget,
+    start: StartExecution,
+    options: ExecuteOptions = {},
+    onCutShort?: () => void,
+    interruptInstead?: InterruptInstead,
+  ) {
     this.#target = target;
     this.#options = options;
+    this.#interruptInstead = interruptInstead;
     this.#signal =
       options.signal === undefined ? this.#controller.signal : AbortSignal.any([this.#controller.signal, options.signal]);
     this.#result = new Promise<ExecuteResult>((resolve, reject) => {
@@ -198,7 +224,7 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     if (options.timeoutMs !== undefined) {
       const ms = options.timeoutMs;
       this.#totalTimer = setTimeout(
-        () => this.#controller.abort(new TimeoutError("total", ms, target, "The connection was closed, which interrupts the kernel.")),
+        () => this.#controller.abort(new TimeoutError("total", ms, target, "The execution was stopped, which interrupts the kernel.")),
         ms,
       );
     }
@@ -208,14 +234,26 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
       "abort",
       () => {
         this.#clearTimers();
-        if (this.#gotDone) return;
+        if (this.#gotDone) {
+          this.#connection.abort(this.#signal.reason);
+          return;
+        }
         onCutShort?.();
         // Nobody may be reading (an abandoned stream): the result ends here all the same.
         this.#fail(this.#signal.reason);
+        this.#stop();
       },
       { once: true },
     );
-    this.#response = start(this.#signal);
+    this.#closed = new Promise<void>((resolve) => {
+      // After `done` the request is over for the server (also when `throwOnError` rejects).
+      this.#result.then(
+        () => resolve(),
+        () => (this.#gotDone ? resolve() : undefined),
+      );
+      this.#connection.signal.addEventListener("abort", () => resolve(), { once: true });
+    });
+    this.#response = start(this.#connection.signal);
     this.#response.catch(() => undefined);
   }
 
@@ -228,12 +266,20 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
   }
 
   /**
-   * For `await using`: stops the execution if it is still running (closing the connection,
-   * which interrupts the kernel), and resolves once it has ended.
+   * @internal Resolves once the request is over for the server too: `done` arrived, or the
+   * connection is closed (after an abort that may be later, see {@link InterruptInstead}).
+   */
+  get closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  /**
+   * For `await using`: stops the execution if it is still running (which interrupts the
+   * kernel, see {@link ExecutionStream.abort}), and resolves once its connection is closed.
    */
   async [Symbol.asyncDispose](): Promise<void> {
     if (!this.#settled) this.abort();
-    await this.ended;
+    await this.#closed;
   }
 
   /** The request this stream belongs to (method and token-free URL). */
@@ -242,8 +288,11 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
   }
 
   /**
-   * Stop the execution: closes the connection, which interrupts the kernel. Pending
-   * iteration and `result()` reject with `reason` (default: an `AbortError`).
+   * Stop the execution, which interrupts the kernel: closes the connection, which makes
+   * marimo interrupt it (on marimo 0.23.14–0.25.0, which would interrupt twice, the session
+   * sends one interrupt and closes the connection once marimo's `done` arrives, at most 10 s
+   * later). Pending iteration and `result()` reject with `reason` at once (default: an
+   * `AbortError`).
    */
   abort(reason?: unknown): void {
     this.#controller.abort(reason ?? new DOMException("The execution was aborted.", "AbortError"));
@@ -266,7 +315,7 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     return this.#result;
   }
 
-  /** Iterate the events; `break` closes the connection (interrupting the kernel). */
+  /** Iterate the events; `break` stops the execution like {@link ExecutionStream.abort}. */
   [Symbol.asyncIterator](): AsyncIterator<ExecuteEvent> {
     if (this.#consumed) throw new TypeError("This execution stream is already being read; it can be iterated once.");
     this.#consumed = true;
@@ -278,7 +327,7 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     if (ms === undefined || this.#signal.aborted) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(
-      () => this.#controller.abort(new TimeoutError("idle", ms, this.#target, "No event arrived; the connection was closed, which interrupts the kernel.")),
+      () => this.#controller.abort(new TimeoutError("idle", ms, this.#target, "No event arrived; the execution was stopped, which interrupts the kernel.")),
       ms,
     );
   }
@@ -318,16 +367,28 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
           onChunk: () => this.#armIdle(),
           ...(this.#options.maxBufferSize === undefined ? {} : { maxBufferSize: this.#options.maxBufferSize }),
         });
-        for await (const message of sse) {
-          const event = toExecuteEvent(message);
-          if (event === undefined) continue;
-          if (event.type === "done") {
-            done = event;
-            this.#gotDone = true;
-          } else buffer.add(event.type, event.data);
-          this.#options.onEvent?.(event);
-          yield event;
-          if (done !== undefined) break;
+        this.#messages = sse;
+        try {
+          for (;;) {
+            if (this.#signal.aborted) throw this.#signal.reason;
+            const read = await this.#next(sse);
+            if (read === undefined) throw this.#signal.reason;
+            if (read.done === true) break;
+            const message = read.value;
+            const event = toExecuteEvent(message);
+            if (event === undefined) continue;
+            if (event.type === "done") {
+              done = event;
+              this.#gotDone = true;
+            } else buffer.add(event.type, event.data);
+            this.#options.onEvent?.(event);
+            yield event;
+            if (done !== undefined) break;
+          }
+        } finally {
+          // After `done` (also when the reader returns at it) the body is ours to cancel; before
+          // it, the abort listener decides when the connection closes (see #stop).
+          if (done !== undefined) await sse.return(undefined).catch(() => undefined);
         }
       } catch (error) {
         // A cut connection surfaces as a fetch TypeError ("terminated").
@@ -347,7 +408,7 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
     } finally {
       this.#clearTimers();
       if (done === undefined) {
-        // Left early (break, error): close the connection so marimo interrupts the kernel.
+        // Left early (break, error): stop the run (see the abort listener).
         if (!this.#signal.aborted) this.abort();
         this.#fail(this.#signal.reason);
       } else if (!this.#settled) {
@@ -355,6 +416,64 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
         this.#finish(done, buffer);
       }
     }
+  }
+
+  /**
+   * The next message, or `undefined` when the execution is aborted first; the read it gave up
+   * on stays in `#pending` for {@link ExecutionStream.#stop}.
+   */
+  #next(messages: AsyncIterator<SseMessage>): Promise<IteratorResult<SseMessage> | undefined> {
+    const next = (this.#pending = messages.next());
+    // Nobody may take the read over: its failure must not go unhandled.
+    next.catch(() => undefined);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => resolve(undefined);
+      this.#signal.addEventListener("abort", onAbort, { once: true });
+      next.then(
+        (read) => {
+          this.#signal.removeEventListener("abort", onAbort);
+          if (this.#pending === next) this.#pending = undefined;
+          resolve(read);
+        },
+        (error: unknown) => {
+          this.#signal.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * After an abort before `done`: close the connection, which makes marimo interrupt the
+   * kernel; or, when {@link InterruptInstead} sent the interrupt itself, first read on (the
+   * events go nowhere) until marimo's `done`, so that marimo never sees the connection drop.
+   */
+  #stop(): void {
+    const reason = this.#signal.reason;
+    const messages = this.#messages;
+    const close = () => {
+      this.#connection.abort(reason);
+      void messages?.return?.(undefined).catch(() => undefined);
+    };
+    const interruptInstead = this.#interruptInstead;
+    if (messages === undefined || interruptInstead === undefined) return close();
+    void (async () => {
+      try {
+        if (!(await interruptInstead().catch(() => false))) return;
+        const limit = setTimeout(() => this.#connection.abort(reason), DRAIN_LIMIT_MS);
+        try {
+          for (let read = await (this.#pending ?? messages.next()); read.done !== true; read = await messages.next()) {
+            if (toExecuteEvent(read.value)?.type === "done") break;
+          }
+        } catch {
+          // The connection broke, or the limit closed it.
+        } finally {
+          clearTimeout(limit);
+        }
+      } finally {
+        close();
+      }
+    })();
   }
 
   /** Settle the result from `done`; returns the failure when `throwOnError` turns it into one. */

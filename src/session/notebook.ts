@@ -7,7 +7,7 @@
 import { UnsupportedVersionError } from "../errors.js";
 import { retryAfterReload } from "./reload-retry.js";
 import { ExecutionStream, type ExecuteOptions, type ExecuteResult } from "../execute/stream.js";
-import { FEATURE_SINCE, hasFeature, isAtLeast } from "../version.js";
+import { DOUBLE_INTERRUPT_SINCE, FEATURE_SINCE, hasFeature, isAtLeast } from "../version.js";
 import { KernelStatusResponseSchema } from "../schemas/sessions.js";
 import type { SessionContext } from "./context.js";
 import type { KernelState, SessionInfo, SessionSelector, SignalOptions } from "./types.js";
@@ -183,11 +183,13 @@ export class NotebookSession {
       },
       options,
       () => this.#afterInterrupt(),
+      () => this.#interruptInstead(),
     );
     const untrack = this.#track({
       close: async () => {
         stream.abort(new DOMException("The session was closed.", "AbortError"));
-        await stream.ended;
+        // Not before the connection is closed (after an interrupt that may take up to 10 s).
+        await stream.closed;
       },
     });
     void stream.ended.then(untrack);
@@ -227,6 +229,19 @@ export class NotebookSession {
   /** The key of this session in the client's shared state. */
   #key(): string {
     return this.#info.stableId ?? this.#info.sessionId;
+  }
+
+  /**
+   * On marimo 0.23.14–0.25.0, which interrupts the kernel twice when an execute's connection
+   * drops (the second interrupt can cut cleanup short or hang the kernel), stop a run cut
+   * short with one interrupt of our own; the stream then reads on to marimo's `done` before
+   * it closes. Elsewhere (or when the interrupt fails) the stream just closes the connection.
+   */
+  async #interruptInstead(): Promise<boolean> {
+    const version = await this.#ctx.version().catch(() => undefined);
+    if (version === undefined || !isAtLeast(version, DOUBLE_INTERRUPT_SINCE) || hasFeature(version, "singleInterrupt")) return false;
+    await this.interrupt();
+    return true;
   }
 
   /** Remember to let an interrupted run end before the next execution on this session starts. */

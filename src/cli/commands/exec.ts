@@ -74,9 +74,12 @@ async function pump(run: ExecutionStream, io: CliIo, mode: ValueMode): Promise<n
  * a second Ctrl-C stops waiting), so the output it still flushes cannot land in the next
  * `exec`, and say so when the kernel keeps running.
  */
-async function awaitInterruptedRun(notebook: NotebookSession, io: CliIo): Promise<void> {
-  const settling = notebook.interruptedRun();
-  if (settling === undefined) return;
+async function awaitInterruptedRun(notebook: NotebookSession, run: ExecutionStream, io: CliIo): Promise<void> {
+  const interrupted = notebook.interruptedRun();
+  if (interrupted === undefined) return;
+  // Exiting closes the connection: on marimo 0.23.14–0.25.0, where the SDK interrupted the
+  // run itself and reads the request to its end, a drop before that would interrupt again.
+  const settling = Promise.all([interrupted, run.closed]).then(([state]) => state);
   let stop = (): void => undefined;
   const skipped = new Promise<"skipped">((resolve) => {
     stop = io.onInterrupt(() => resolve("skipped"));
@@ -99,6 +102,7 @@ export async function runExec(args: ParsedArgs, io: CliIo): Promise<number> {
   const context: FailureContext = {};
   let stopInterrupts = (): void => undefined;
   let notebook: NotebookSession | undefined;
+  let run: ExecutionStream | undefined;
   try {
     const target = readTargetOptions(args, "exec");
     context.file = target.file;
@@ -108,14 +112,15 @@ export async function runExec(args: ParsedArgs, io: CliIo): Promise<number> {
     const source = chooseCodeSource(stringOption(args, "code"), args.positionals[0], () => io.stdinIsTTY);
     const code = await readCode(source, io);
     ({ notebook } = await resolveNotebook(target, io, "exec", context, { named: true }));
-    const run = notebook.stream(code);
-    stopInterrupts = io.onInterrupt(() => run.abort(new Interrupted()));
+    run = notebook.stream(code);
+    const running = run;
+    stopInterrupts = io.onInterrupt(() => running.abort(new Interrupted()));
     return await pump(run, io, mode);
   } catch (error) {
     if (error instanceof Interrupted) {
       stopInterrupts();
-      await io.stderr.write("\nmarimo-pair: interrupted; the connection was closed, which interrupts the kernel\n");
-      if (notebook !== undefined) await awaitInterruptedRun(notebook, io);
+      await io.stderr.write("\nmarimo-pair: interrupted; the kernel was interrupted\n");
+      if (notebook !== undefined && run !== undefined) await awaitInterruptedRun(notebook, run, io);
       return ExitCode.Interrupted;
     }
     return reportFailure(io, error, context);

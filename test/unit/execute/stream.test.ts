@@ -184,3 +184,127 @@ describe("the cut-short hook (the session waits for an interrupted run to end)",
     expect(calls.sort()).toEqual(["break", "cut", "timeout"]);
   });
 });
+
+/**
+ * A stream whose body the test feeds event by event; records the interrupts sent through the
+ * interrupt-instead hook and whether the connection signal was aborted.
+ */
+function fedStream(interrupt: boolean | undefined) {
+  const encoder = new TextEncoder();
+  let feed!: ReadableStreamDefaultController<Uint8Array>;
+  const state = { cancelled: false, interrupts: 0, signal: undefined as AbortSignal | undefined };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      feed = controller;
+    },
+    cancel() {
+      state.cancelled = true;
+    },
+  });
+  const run = new ExecutionStream(
+    TARGET,
+    async (signal) => {
+      state.signal = signal;
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    },
+    {},
+    undefined,
+    interrupt === undefined
+      ? undefined
+      : async () => {
+          state.interrupts++;
+          return interrupt;
+        },
+  );
+  return { run, state, send: (text: string) => feed.enqueue(encoder.encode(text)) };
+}
+
+/** Let pending promise callbacks and stream reads run. */
+const turn = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+describe("closing the connection", () => {
+  it("a reader that returns at done cancels a body the server keeps open", async () => {
+    const { run, state, send } = fedStream(undefined);
+    send(sse(["stdout", { data: "x" }]) + DONE_OK);
+    for await (const event of run) if (event.type === "done") break;
+    await run.closed;
+    expect(state.cancelled).toBe(true);
+  });
+
+  it("without the hook, an abort closes the connection at once", async () => {
+    const { run, state, send } = fedStream(undefined);
+    send(sse(["stdout", { data: "x" }]));
+    for await (const _ of run) break;
+    await run.closed;
+    expect(state.signal?.aborted).toBe(true);
+    expect(state.cancelled).toBe(true);
+  });
+
+  it("when the hook interrupts, an abort reads on to done before closing, and sends nothing more", async () => {
+    const { run, state, send } = fedStream(true);
+    send(sse(["stdout", { data: "x" }]));
+    let closed = false;
+    void run.closed.then(() => (closed = true));
+    const iterating = (async () => {
+      for await (const _ of run) {
+        /* the abort ends this */
+      }
+    })();
+    await turn();
+    run.abort(new Error("stop"));
+    await expect(iterating).rejects.toMatchObject({ message: "stop" });
+    await turn();
+    expect(state.interrupts).toBe(1);
+    expect(state.signal?.aborted).toBe(false);
+    expect(closed).toBe(false);
+    send(sse(["stdout", { data: "late" }]));
+    await turn();
+    expect(closed).toBe(false);
+    send(DONE_OK);
+    await run.closed;
+    expect(state.signal?.aborted).toBe(true);
+    expect(state.interrupts).toBe(1);
+    await expect(run.result()).rejects.toMatchObject({ message: "stop" });
+  });
+
+  it("when the hook declines, an abort closes the connection at once", async () => {
+    const { run, state, send } = fedStream(false);
+    send(sse(["stdout", { data: "x" }]));
+    const iterating = (async () => {
+      for await (const _ of run) {
+        /* the abort ends this */
+      }
+    })();
+    await turn();
+    run.abort();
+    await iterating.catch(() => undefined);
+    await run.closed;
+    expect(state.interrupts).toBe(1);
+    expect(state.signal?.aborted).toBe(true);
+  });
+});
+
+describe("closed", () => {
+  it("resolves after done also when throwOnError rejects the result", async () => {
+    const failed = `event: done\ndata: {"success": false, "output": {"mimetype": "text/plain", "data": ""}}\n\n`;
+    const { run } = streamOver(failed, { throwOnError: true }, true);
+    await expect(run.result()).rejects.toBeInstanceOf(ExecutionError);
+    await run.closed;
+  });
+
+  it("await using resolves once the connection is closed", async () => {
+    const { run, state, send } = fedStream(true);
+    send(sse(["stdout", { data: "x" }]));
+    let disposed = false;
+    const disposing = (async () => {
+      await using stream = run;
+      for await (const _ of stream) break;
+    })().then(() => (disposed = true));
+    await turn();
+    expect(state.interrupts).toBe(1);
+    expect(disposed).toBe(false);
+    send(DONE_OK);
+    await disposing;
+    expect(state.signal?.aborted).toBe(true);
+  });
+});
