@@ -179,7 +179,7 @@ export const MARIMO_FEATURES: { readonly [K in MarimoFeatureId]: MarimoFeature }
     since: "0.25.1",
     feature: "an aborted execute interrupts its run once",
     before:
-      "from 0.23.14 marimo sends the kernel two interrupts milliseconds apart for one aborted execute (0.21.1–0.23.13 send one): an `except KeyboardInterrupt:` or `finally:` block is interrupted again, and a second interrupt landing in marimo's own bookkeeping can hold the kernel up to 5 s or hang it until a restart; the SDK stops an aborted execute with one interrupt of its own (`POST /api/kernel/interrupt`) and reads on to marimo's `done` before it closes the connection (at most 10 s), so marimo never sees it drop; an execute stream abandoned unread still closes at once",
+      "from 0.23.14 marimo sends the kernel two interrupts milliseconds apart for one aborted execute (0.21.1–0.23.13 send one): an `except KeyboardInterrupt:` or `finally:` block is interrupted again, and a second interrupt landing in marimo's own bookkeeping can hold the kernel up to 5 s or hang it until a restart; the SDK stops an aborted execute with one interrupt of its own (`POST /api/kernel/interrupt`) and reads on to marimo's `done` before it closes the connection (at most 10 s), so marimo never sees it drop while the run goes on; a stream aborted before anyone read from it, or whose run outlasts those 10 s, is closed all the same and gets marimo's two interrupts",
   },
   expandOutput: {
     since: "0.25.1",
