@@ -192,7 +192,8 @@ export class NotebookSession {
         await stream.closed;
       },
     });
-    void stream.ended.then(untrack);
+    // Tracked until its connection is closed, so that close() waits for a draining stream too.
+    void stream.closed.then(untrack);
     turn.release(stream.ended);
     return stream;
   }

@@ -70,9 +70,9 @@ async function pump(run: ExecutionStream, io: CliIo, mode: ValueMode): Promise<n
 }
 
 /**
- * After Ctrl-C: wait until the interrupted run has ended (the session's own wait, at most 8 s;
- * a second Ctrl-C stops waiting), so the output it still flushes cannot land in the next
- * `exec`, and say so when the kernel keeps running.
+ * After Ctrl-C: wait until the interrupted run has ended (the session's own wait, at most 8 s)
+ * and its connection is closed (at most 10 s); a second Ctrl-C stops waiting. So the output it
+ * still flushes cannot land in the next `exec`; say so when the kernel keeps running.
  */
 async function awaitInterruptedRun(notebook: NotebookSession, run: ExecutionStream, io: CliIo): Promise<void> {
   const interrupted = notebook.interruptedRun();
