@@ -220,7 +220,12 @@ export const FEATURE_SINCE: { readonly [K in MarimoFeatureId]: string } = Object
  * The first marimo release that interrupts an aborted execute twice (when its connection
  * drops); `singleInterrupt` is the first that does it once again.
  */
-export const DOUBLE_INTERRUPT_SINCE = "0.23.14";
+const DOUBLE_INTERRUPT_SINCE = "0.23.14";
+
+/** Whether marimo `version` interrupts the kernel twice when an execute's connection drops. */
+export function interruptsTwiceOnDrop(version: string): boolean {
+  return isAtLeast(version, DOUBLE_INTERRUPT_SINCE) && !hasFeature(version, "singleInterrupt");
+}
 
 /** The oldest marimo release the SDK supports. */
 export const OLDEST_SUPPORTED = "0.21.1";

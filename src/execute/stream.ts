@@ -463,7 +463,8 @@ export class ExecutionStream implements AsyncIterable<ExecuteEvent> {
         const limit = setTimeout(() => this.#connection.abort(reason), DRAIN_LIMIT_MS);
         try {
           for (let read = await (this.#pending ?? messages.next()); read.done !== true; read = await messages.next()) {
-            if (toExecuteEvent(read.value)?.type === "done") break;
+            // The events go nowhere: only the name of the last one matters.
+            if (read.value.event === "done") break;
           }
         } catch {
           // The connection broke, or the limit closed it.

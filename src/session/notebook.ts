@@ -7,7 +7,7 @@
 import { UnsupportedVersionError } from "../errors.js";
 import { retryAfterReload } from "./reload-retry.js";
 import { ExecutionStream, type ExecuteOptions, type ExecuteResult } from "../execute/stream.js";
-import { DOUBLE_INTERRUPT_SINCE, FEATURE_SINCE, hasFeature, isAtLeast } from "../version.js";
+import { FEATURE_SINCE, hasFeature, interruptsTwiceOnDrop, isAtLeast } from "../version.js";
 import { KernelStatusResponseSchema } from "../schemas/sessions.js";
 import type { SessionContext } from "./context.js";
 import type { KernelState, SessionInfo, SessionSelector, SignalOptions } from "./types.js";
@@ -240,7 +240,7 @@ export class NotebookSession {
    */
   async #interruptInstead(): Promise<boolean> {
     const version = await this.#ctx.version().catch(() => undefined);
-    if (version === undefined || !isAtLeast(version, DOUBLE_INTERRUPT_SINCE) || hasFeature(version, "singleInterrupt")) return false;
+    if (version === undefined || !interruptsTwiceOnDrop(version)) return false;
     await this.interrupt();
     return true;
   }

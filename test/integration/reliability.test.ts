@@ -27,7 +27,7 @@ import {
   TimeoutError,
 } from "../../src/index.js";
 import { has, itWhen, VERSION } from "../helpers/feature.js";
-import { DOUBLE_INTERRUPT_SINCE, isAtLeast } from "../../src/version.js";
+import { interruptsTwiceOnDrop } from "../../src/version.js";
 import { SETTLE_LIMIT_MS } from "../../src/session/settle.js";
 import { type MarimoServer, SIMPLE_NOTEBOOK, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
@@ -238,7 +238,7 @@ describe("real marimo under load", () => {
     const leaked = await interruptThen(unaware);
     // On 0.23.14 – 0.25.0 the SDK stops the run with one interrupt of its own and reads the
     // aborted request on to its end, so the late print goes to that request, not the next one.
-    const readsOn = isAtLeast(VERSION, DOUBLE_INTERRUPT_SINCE) && !has("singleInterrupt");
+    const readsOn = interruptsTwiceOnDrop(VERSION);
     expect(leaked.result).toMatchObject({ success: true, stdout: readsOn ? expect.stringMatching(/^(late\n)?alive\n$/) : "late\nalive\n" });
     // One SIGINT per abort on every release: marimo's own from 0.25.1 and before 0.23.14, the
     // SDK's in between (marimo would send two when the connection drops).
