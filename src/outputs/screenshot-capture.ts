@@ -19,6 +19,8 @@ export interface Viewer {
   pending: Set<Request>;
   /** When a request last started or ended (epoch ms). */
   lastActivity: number;
+  /** The page's device pixels per CSS pixel. */
+  scale: number;
 }
 
 /** How long the page's requests must have been quiet before a capture, in ms. */
@@ -26,11 +28,46 @@ const QUIET_MS = 150;
 /** The longest wait for quiet: a page that keeps polling is captured anyway. */
 const QUIET_LIMIT_MS = 5000;
 
+/** How many times an output whose size changed during the capture is captured. */
+const RECAPTURES = 3;
+/**
+ * How long a loading placeholder in an output is taken for a chart still loading its code.
+ * After that the output is captured as it is (it may show a spinner on purpose, or a chart
+ * may have failed to draw).
+ */
+const PLACEHOLDER_MS = 15_000;
+
 /** Width and height from a PNG's IHDR chunk. */
 export function pngSize(bytes: Uint8Array): { width: number; height: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 24 || view.getUint32(12) !== 0x49484452) throw new ScreenshotError(ErrorCode.ScreenshotFailed, "The browser returned no PNG.");
   return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/**
+ * Wait until the cell's output has rendered ({@link outputSettled}): without a loading
+ * placeholder for up to {@link PLACEHOLDER_MS}, then with whatever placeholder it shows.
+ */
+async function settled(page: Page, cell: PageCell, deadline: Deadline): Promise<void> {
+  const wait = (placeholders: boolean, timeout: number) =>
+    abortable(page.waitForFunction(outputSettled, { id: cell.id, placeholders }, { timeout, polling: "raf" }), deadline);
+  try {
+    const limit = Math.min(PLACEHOLDER_MS, remaining(deadline));
+    try {
+      await wait(false, limit);
+    } catch (error) {
+      if (error instanceof ScreenshotError || deadline.signal?.aborted === true || limit >= remaining(deadline)) throw error;
+      await wait(true, remaining(deadline));
+    }
+  } catch (error) {
+    if (error instanceof ScreenshotError || deadline.signal?.aborted === true) throw error;
+    throw new ScreenshotError(ErrorCode.ScreenshotFailed, `The output of cell ${cell.id} did not finish rendering within ${deadline.timeoutMs} ms.`, { cause: error, cell: cell.id });
+  }
+}
+
+/** Whether a PNG of `size` device pixels shows all of an element of `box` CSS pixels at `scale`. */
+export function fits(size: { width: number; height: number }, box: { width: number; height: number }, scale: number): boolean {
+  return Math.abs(size.width - box.width * scale) <= 2 && Math.abs(size.height - box.height * scale) <= 2;
 }
 
 /** Wait until the page has had no request in flight for {@link QUIET_MS} (at once when it has been quiet that long already). */
@@ -64,12 +101,7 @@ export async function capturePng(
   viewerAt: (scale: number) => Promise<Viewer>,
 ): Promise<Screenshot> {
   const { page } = viewer;
-  try {
-    await abortable(page.waitForFunction(outputSettled, cell.id, { timeout: remaining(deadline), polling: "raf" }), deadline);
-  } catch (error) {
-    if (error instanceof ScreenshotError || deadline.signal?.aborted === true) throw error;
-    throw new ScreenshotError(ErrorCode.ScreenshotFailed, `The output of cell ${cell.id} did not finish rendering within ${deadline.timeoutMs} ms.`, { cause: error, cell: cell.id });
-  }
+  await settled(page, cell, deadline);
   const output = page.locator(`[id="output-${cell.id}"]`);
   if (!(await page.evaluate(hasOutput, cell.id))) {
     throw new ScreenshotError(
@@ -88,13 +120,21 @@ export async function capturePng(
   }
   const expanded = options.fullOutput === true ? await page.evaluate(expandFullOutput, cell.id) : 0;
   try {
-    await abortable(page.evaluate(nextPaint), deadline);
-    const buffer = await abortable(
-      output.screenshot({ type: "png", animations: "disabled", caret: "hide", scale: "device", timeout: remaining(deadline) }),
-      deadline,
-    );
-    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    return { mimeType: "image/png", bytes, ...pngSize(bytes), cellId: cell.id, name: cell.name };
+    for (let attempt = 1; ; attempt++) {
+      await abortable(page.evaluate(nextPaint), deadline);
+      const buffer = await abortable(
+        output.screenshot({ type: "png", animations: "disabled", caret: "hide", scale: "device", timeout: remaining(deadline) }),
+        deadline,
+      );
+      const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      const size = pngSize(bytes);
+      // The output changed its size while it was captured (a late render): the image shows
+      // a part of what was there before. Wait for it to settle again and take it anew.
+      const box = attempt < RECAPTURES ? await output.boundingBox() : null;
+      if (box === null || fits(size, box, viewer.scale)) return { mimeType: "image/png", bytes, ...size, cellId: cell.id, name: cell.name };
+      await settled(page, cell, deadline);
+      await networkQuiet(viewer, deadline);
+    }
   } catch (error) {
     if (error instanceof ScreenshotError || deadline.signal?.aborted === true) throw error;
     throw new ScreenshotError(ErrorCode.ScreenshotFailed, `Could not capture the output of cell ${cell.id}: ${String(error).split("\n")[0]}`, { cause: error, cell: cell.id });

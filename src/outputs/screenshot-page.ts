@@ -6,8 +6,11 @@
  *
  * Facts of marimo 0.25's frontend these rely on: every cell is `[data-cell-id]` with
  * `data-cell-name` (`_` when unnamed); a cell with output has `#output-{id}`
- * (`.output-area`), which carries `marimo-output-loading` while the cell runs; vega-embed
- * draws into `.marks` (a canvas or an svg) once the chart has rendered.
+ * (`.output-area`), which carries `marimo-output-loading` while the cell runs; a chart
+ * first shows a spinner (`.animate-spin`, "Loading chart...") while its code loads, then
+ * vega-embed draws into `.marks` (a canvas or an svg); UI elements (`marimo-*`) render
+ * into open shadow roots, and `mo.ui.altair_chart`'s (`marimo-vega`) is empty until its
+ * chart code has loaded.
  *
  * @module
  */
@@ -32,19 +35,46 @@ export function listCells(): PageCell[] {
   });
 }
 
+/** What {@link outputSettled} is asked. */
+export interface SettledQuery {
+  /** The cell's id. */
+  id: string;
+  /**
+   * Whether a loading placeholder in the output counts as settled. While a chart's code
+   * loads, marimo shows a spinner ("Loading chart...") in its place, and `mo.ui.altair_chart`
+   * shows nothing. Waiting for them to go is bounded, because an output may show a spinner
+   * on purpose, or a chart may fail to draw.
+   */
+  placeholders: boolean;
+}
+
 /**
- * In the page: whether a cell's output is settled — the cell is not running, every chart
- * has drawn its marks, every image has loaded, and the fonts are ready.
+ * In the page: whether a cell's output is settled — the cell is not running, no loading
+ * placeholder stands in for content, every chart has drawn its marks, every image has
+ * loaded, and the fonts are ready. Looks into the open shadow roots of marimo's UI
+ * elements too. The spinner of `mo.status.spinner` and `mo.status.progress_bar`
+ * (`marimo-progress`) is content, not loading.
  */
-export function outputSettled(id: string): boolean {
+export function outputSettled({ id, placeholders }: SettledQuery): boolean {
   const output = document.getElementById(`output-${id}`);
   if (output === null) return true;
   if (output.classList.contains("marimo-output-loading")) return false;
-  for (const chart of Array.from(output.querySelectorAll(".vega-embed"))) {
-    if (chart.querySelector(".marks") === null) return false;
-  }
-  for (const image of Array.from(output.querySelectorAll("img"))) {
-    if (!image.complete) return false;
+  const roots: ParentNode[] = [output];
+  for (let i = 0; i < roots.length; i++) {
+    const root = roots[i]!;
+    for (const element of Array.from(root.querySelectorAll("*"))) {
+      const shadow = element.shadowRoot;
+      if (shadow === null || element.localName === "marimo-progress") continue;
+      if (!placeholders && element.localName === "marimo-vega" && shadow.querySelector(".marks") === null) return false;
+      roots.push(shadow);
+    }
+    if (!placeholders && root.querySelector(".animate-spin") !== null) return false;
+    for (const chart of Array.from(root.querySelectorAll(".vega-embed"))) {
+      if (chart.querySelector(".marks") === null) return false;
+    }
+    for (const image of Array.from(root.querySelectorAll("img"))) {
+      if (!image.complete) return false;
+    }
   }
   return document.fonts.status === "loaded";
 }

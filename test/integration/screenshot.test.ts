@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type MarimoClient, type NotebookSession, ScreenshotError } from "../../src/index.js";
 import { CHART_NOTEBOOK } from "../helpers/chart-notebook.js";
 import { decodePng, distinctColours, pixelsNear } from "../helpers/png.js";
+import { startDelayProxy } from "../helpers/delay-proxy.js";
 import { describePinned } from "../helpers/feature.js";
 import { makeTempDir, type MarimoServer, startMarimo, stopAll } from "../helpers/marimo-server.js";
 
@@ -192,6 +193,79 @@ describeOnPinned("a token server", () => {
     } finally {
       await own.close();
       await secured.stop();
+    }
+  }, SLOW);
+});
+
+/** A plain chart, a chart drawn by a UI element (in its shadow root), and a spinner shown on purpose. */
+const LATE_NOTEBOOK = `import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def imports():
+    import marimo as mo
+    import altair as alt
+    import pandas as pd
+    return alt, mo, pd
+
+
+@app.cell
+def chart(alt, pd):
+    rows = pd.DataFrame({"a": ["A", "B", "C"], "b": [40, 90, 60]})
+    alt.Chart(rows).mark_bar().encode(x="a", y="b").properties(width=300, height=200)
+    return
+
+
+@app.cell
+def picker(alt, mo, pd):
+    more = pd.DataFrame({"a": ["P", "Q"], "b": [70, 30]})
+    mo.ui.altair_chart(alt.Chart(more).mark_bar().encode(x="a", y="b").properties(width=200, height=200))
+    return
+
+
+@app.cell
+def waiting(mo):
+    mo.status.spinner(title="Fetching rows")
+    return
+`;
+
+/** How long the proxy holds back a chart's code after a capture starts: longer than the capture's wait for a quiet network (5 s). */
+const CHART_CODE_HELD_MS = 8_000;
+
+describeOnPinned("outputs that render late", () => {
+  it("waits out a chart's loading placeholder, also in a UI element's shadow root; a spinner shown on purpose is captured at once", async () => {
+    const late = await startMarimo({ notebook: LATE_NOTEBOOK });
+    const proxy = await startDelayProxy(late.url);
+    // The page asks for both charts' code when it opens; each stays "Loading chart..." until let go.
+    const releasePicker = proxy.hold(/\/vega-component-/);
+    const releaseChart = proxy.hold(/\/vega-embed-container-/);
+    const own = await connect(proxy.url).openSession({ file: late.notebookPath });
+    try {
+      await runAll(own);
+      setTimeout(releasePicker, CHART_CODE_HELD_MS);
+      const picker = await own.screenshot("picker", { timeoutMs: 120_000 });
+      expect(picker.height).toBeGreaterThanOrEqual(200);
+      expect(pixelsNear(decodePng(picker.bytes), BAR_BLUE)).toBeGreaterThan(3_000);
+      setTimeout(releaseChart, CHART_CODE_HELD_MS);
+      const chart = await own.screenshot("chart", { timeoutMs: 120_000 });
+      expect(chart.height).toBeGreaterThanOrEqual(200);
+      expect(pixelsNear(decodePng(chart.bytes), BAR_BLUE)).toBeGreaterThan(5_000);
+      // Each capture met its chart's placeholder: the code of both was held back.
+      expect(proxy.held.filter((path) => /\/vega-component-/.test(path))).toHaveLength(1);
+      expect(proxy.held.filter((path) => /\/vega-embed-container-/.test(path))).toHaveLength(1);
+
+      const started = Date.now();
+      const waiting = await own.screenshot("waiting", { timeoutMs: 120_000 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(distinctColours(decodePng(waiting.bytes))).toBeGreaterThan(5);
+    } finally {
+      releasePicker();
+      releaseChart();
+      await own.close();
+      await proxy.close();
+      await late.stop();
     }
   }, SLOW);
 });

@@ -1,10 +1,11 @@
 /**
  * The pure parts of screenshots: choosing a browser (never downloading one), marimo's
- * session cookie, the scale for a pixel budget, the PNG header.
+ * session cookie, the scale for a pixel budget, whether an image shows a whole element,
+ * the PNG header.
  */
 import { describe, expect, it } from "vitest";
 import { browserNotFound, chooseBrowser, installHint, knownBrowserPaths } from "../../../src/outputs/find-browser.js";
-import { fittingScale, pngSize } from "../../../src/outputs/screenshot-capture.js";
+import { fits, fittingScale, pngSize } from "../../../src/outputs/screenshot-capture.js";
 import { ScreenshotError } from "../../../src/outputs/screenshot-errors.js";
 import { parseSetCookies } from "../../../src/outputs/screenshot-page.js";
 import { isMarimoPairError } from "../../../src/errors.js";
@@ -67,7 +68,7 @@ describe("parseSetCookies", () => {
   });
 });
 
-describe("fittingScale and pngSize", () => {
+describe("fittingScale, fits and pngSize", () => {
   it("scales down only above the budget, in 1/16 steps", () => {
     expect(fittingScale({ width: 700, height: 400 }, 1, undefined)).toBe(1);
     expect(fittingScale({ width: 700, height: 400 }, 1, 1_000_000)).toBe(1);
@@ -76,6 +77,14 @@ describe("fittingScale and pngSize", () => {
     const t = fittingScale({ width: 739, height: 381 }, 2, 40_000);
     expect(739 * 381 * t * t).toBeLessThanOrEqual(40_000);
     expect((t * 16) % 1).toBe(0);
+  });
+
+  it("fits: an image shows the whole element when its size is the element's at the page's scale, give or take 2 px of rounding", () => {
+    expect(fits({ width: 739, height: 300 }, { width: 739.4, height: 299.6 }, 1)).toBe(true);
+    expect(fits({ width: 1478, height: 600 }, { width: 739, height: 300 }, 2)).toBe(true);
+    // "Loading chart..." was captured, then the chart took its place: a strip of the chart.
+    expect(fits({ width: 739, height: 66 }, { width: 739, height: 300 }, 1)).toBe(false);
+    expect(fits({ width: 739, height: 300 }, { width: 739, height: 300 }, 2)).toBe(false);
   });
 
   it("reads width and height from the IHDR chunk", () => {
