@@ -19,8 +19,6 @@ export interface Viewer {
   pending: Set<Request>;
   /** When a request last started or ended (epoch ms). */
   lastActivity: number;
-  /** The page's device pixels per CSS pixel. */
-  scale: number;
 }
 
 /** How long the page's requests must have been quiet before a capture, in ms. */
@@ -51,14 +49,12 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } {
 async function settled(page: Page, cell: PageCell, deadline: Deadline): Promise<void> {
   const wait = (placeholders: boolean, timeout: number) =>
     abortable(page.waitForFunction(outputSettled, { id: cell.id, placeholders }, { timeout, polling: "raf" }), deadline);
+  const limit = Math.min(PLACEHOLDER_MS, remaining(deadline));
   try {
-    const limit = Math.min(PLACEHOLDER_MS, remaining(deadline));
-    try {
-      await wait(false, limit);
-    } catch (error) {
+    await wait(false, limit).catch((error: unknown) => {
       if (error instanceof ScreenshotError || deadline.signal?.aborted === true || limit >= remaining(deadline)) throw error;
-      await wait(true, remaining(deadline));
-    }
+      return wait(true, remaining(deadline));
+    });
   } catch (error) {
     if (error instanceof ScreenshotError || deadline.signal?.aborted === true) throw error;
     throw new ScreenshotError(ErrorCode.ScreenshotFailed, `The output of cell ${cell.id} did not finish rendering within ${deadline.timeoutMs} ms.`, { cause: error, cell: cell.id });
@@ -131,7 +127,7 @@ export async function capturePng(
       // The output changed its size while it was captured (a late render): the image shows
       // a part of what was there before. Wait for it to settle again and take it anew.
       const box = attempt < RECAPTURES ? await output.boundingBox() : null;
-      if (box === null || fits(size, box, viewer.scale)) return { mimeType: "image/png", bytes, ...size, cellId: cell.id, name: cell.name };
+      if (box === null || fits(size, box, scale)) return { mimeType: "image/png", bytes, ...size, cellId: cell.id, name: cell.name };
       await settled(page, cell, deadline);
       await networkQuiet(viewer, deadline);
     }

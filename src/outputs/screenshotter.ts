@@ -129,7 +129,7 @@ export class Screenshotter {
       await page0.body?.cancel();
       if (cookies.length > 0) await context.addCookies(cookies);
       const page = await context.newPage();
-      const viewer: Viewer = { context, page, pending: new Set<Request>(), lastActivity: Date.now(), scale };
+      const viewer: Viewer = { context, page, pending: new Set<Request>(), lastActivity: Date.now() };
       const done = (r: Request) => {
         if (viewer.pending.delete(r)) viewer.lastActivity = Date.now();
       };
